@@ -1,0 +1,30 @@
+"""Reads about organizations, clinics and members."""
+
+from __future__ import annotations
+
+from clinics.models import Clinic, Membership
+from ptrevops.tenancy.context import tenant_context
+
+
+def memberships_of_user(*, user_id: int) -> list[Membership]:
+    """The user's memberships across organizations, ordered by organization name.
+
+    Runs in the narrow "own memberships" scope: row-level security lets a user
+    see their own membership rows and those organizations, nothing else.
+    """
+    with tenant_context(None, user_id=user_id):
+        return list(
+            Membership.objects.unscoped()
+            .filter(user_id=user_id)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
+
+
+def clinics_visible_to(membership: Membership):
+    """The clinics this member may see: their subset, or every clinic."""
+    clinics = Clinic.objects.all()
+    linked = membership.clinic_links.values_list("clinic_id", flat=True)
+    if linked.exists():
+        clinics = clinics.filter(pk__in=linked)
+    return clinics

@@ -1,0 +1,1 @@
+"""Domain models arrive with the domain-model issue."""

@@ -1,0 +1,7 @@
+"""Every app's API routes under /api/v1/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("clinics.api.urls")),
+]

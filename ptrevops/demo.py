@@ -1,0 +1,71 @@
+"""`make demo`: embedded services, migrations, demo data, then web + worker + beat.
+
+Ctrl-C stops the three processes and then the embedded PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
+PORT = os.environ.get("DEMO_PORT", "8000")
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], check=True)
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptrevops.settings.local")
+    embedded = "DATABASE_URL" not in os.environ
+    if embedded:
+        from ptrevops import embedded as services
+
+        services.ensure_started()
+    _manage("migrate", "--no-input", "-v", "0")
+    _manage("seed_demo")
+    celery = [sys.executable, "-m", "celery", "-A", "ptrevops"]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"]
+        ),
+        subprocess.Popen([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"]),
+        subprocess.Popen([*celery, "beat", "--loglevel", "INFO"]),
+    ]
+    print(f"\nptrevops is running on http://{HOST}:{PORT}/ — press Ctrl-C to stop.\n", flush=True)
+
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping:
+            if any(child.poll() is not None for child in children):
+                print("a demo process exited; stopping the others", file=sys.stderr)
+                break
+            time.sleep(0.5)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if embedded:
+            services.stop()
+        print("ptrevops stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

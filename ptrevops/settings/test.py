@@ -1,0 +1,14 @@
+"""Settings for the test suite: fast hashing, eager Celery for unit tests only."""
+
+from ptrevops.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Rate-limit counters live in Redis: a fresh prefix per run keeps runs independent.
+CACHES["default"]["KEY_PREFIX"] = f"test-{__import__('uuid').uuid4().hex[:8]}"  # noqa: F405

@@ -1,0 +1,59 @@
+"""Base classes for organization-scoped API endpoints."""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, permissions, viewsets
+
+from clinics.models import ApiToken
+from clinics.permissions import Capability, role_can
+from clinics.tokens import api_token_touch
+from ptrevops.tenancy.context import activate_organization
+
+
+class HasCapability(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        role = getattr(request, "organization_role", None)
+        return role is not None and role_can(role, view.capability)
+
+
+class OrganizationScopedMixin:
+    """Resolve the organization from the API token or the session membership.
+
+    Querysets come from tenant-scoped managers (and RLS underneath), so another
+    organization's object is a 404. Subclasses declare `capability`.
+    """
+
+    capability: Capability = Capability.VIEW_DASHBOARDS
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    model = None
+
+    def get_queryset(self):
+        # Built per request: a queryset built at import time would carry no scope.
+        return self.build_queryset()
+
+    def build_queryset(self):
+        return self.model.objects.all()
+
+    def initial(self, request, *args, **kwargs):
+        self.perform_authentication(request)
+        auth = request.auth
+        if isinstance(auth, ApiToken):
+            activate_organization(auth.organization_id)
+            api_token_touch(auth)
+            request.organization_id = auth.organization_id
+            request.organization_role = auth.role
+        elif request.user.is_authenticated and getattr(request._request, "membership", None):
+            membership = request._request.membership
+            request.organization_id = membership.organization_id
+            request.organization_role = membership.role
+        elif request.user.is_authenticated:
+            raise exceptions.NotFound("You are not a member of any organization.")
+        super().initial(request, *args, **kwargs)
+
+
+class OrganizationViewSet(OrganizationScopedMixin, viewsets.GenericViewSet):
+    pass
+
+
+class OrganizationReadOnlyViewSet(OrganizationScopedMixin, viewsets.ReadOnlyModelViewSet):
+    pass

@@ -1,0 +1,63 @@
+"""Shared fixtures: two organizations and one user per role in each."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinics.choices import Role
+from clinics.models import User
+from clinics.services import clinic_ensure, membership_ensure, organization_create
+from ptrevops.tenancy.context import tenant_context
+
+PASSWORD = "correct-horse-battery"
+
+
+def _organization(slug: str, name: str):
+    organization, _, _ = organization_create(
+        slug=slug, name=name, owner_email=f"owner@{slug}.test", owner_password=PASSWORD
+    )
+    with tenant_context(organization.pk):
+        clinic_ensure(external_id="C1", name=f"{name} North")
+        clinic_ensure(external_id="C2", name=f"{name} South")
+    return organization
+
+
+@pytest.fixture
+def org(db):
+    return _organization("alpha", "Alpha PT")
+
+
+@pytest.fixture
+def other_org(db):
+    return _organization("beta", "Beta PT")
+
+
+@pytest.fixture
+def member(db):
+    """member(org, role) -> a user with that role in that organization."""
+
+    def make(organization, role: str = Role.OWNER, clinics=None) -> User:
+        email = f"{role}@{organization.slug}.test"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email, PASSWORD)
+        with tenant_context(organization.pk):
+            membership_ensure(user=user, role=role, clinics=clinics)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(client, member):
+    """client_as(org, role) -> the test client signed in as that role."""
+
+    def sign_in(organization, role: str = Role.OWNER):
+        client.force_login(member(organization, role))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def in_org():
+    """in_org(org) -> context manager scoping the block to that organization."""
+    return lambda organization: tenant_context(organization.pk)

@@ -1,0 +1,131 @@
+"""Pages and API: another organization's objects are 404; roles see their pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from clinics.choices import Role
+from clinics.models import Clinic
+from clinics.tokens import api_token_create
+from ptrevops.tenancy.context import tenant_context
+
+pytestmark = pytest.mark.django_db
+
+
+def _first_clinic(organization) -> Clinic:
+    with tenant_context(organization.pk):
+        return Clinic.objects.order_by("pk").first()
+
+
+# Every URL that names an object. The guard test below fails when a new
+# parametrised URL is added without being listed here.
+OBJECT_URLS = {
+    "clinic-detail": lambda other: reverse("clinic-detail", args=[_first_clinic(other).pk]),
+}
+OUR_APPS = {"ptrevops", "clinics", "episodes", "billing", "analytics"}
+
+
+def _named_patterns_with_arguments():
+    names = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+            elif pattern.name and set(pattern.pattern.converters) - {"format"}:
+                module = getattr(pattern.callback, "__module__", "")
+                if module.split(".")[0] in OUR_APPS:
+                    names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_object_url_is_covered_by_the_leak_test():
+    assert _named_patterns_with_arguments() - set(OBJECT_URLS) == set()
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+def test_another_organizations_object_is_not_found(name, org, other_org, client_as):
+    client = client_as(org, Role.OWNER)
+    response = client.get(OBJECT_URLS[name](other_org))
+    assert response.status_code == 404
+    assert b"Beta" not in response.content
+
+
+def test_switching_to_an_organization_you_do_not_belong_to_is_not_found(org, other_org, client_as):
+    client = client_as(org, Role.OWNER)
+    response = client.post(reverse("switch-organization"), {"organization_id": other_org.pk})
+    assert response.status_code == 404
+    assert b"Beta" not in client.get(reverse("home")).content
+
+
+def test_a_member_of_two_organizations_switches_between_them(org, other_org, member, client):
+    user = member(org, Role.VIEWER)
+    with tenant_context(other_org.pk):
+        from clinics.services import membership_ensure
+
+        membership_ensure(user=user, role=Role.BILLER)
+    client.force_login(user)
+    first = client.get(reverse("home")).content.decode()
+    assert "Alpha PT North" in first and "Beta PT North" not in first
+    client.post(reverse("switch-organization"), {"organization_id": other_org.pk})
+    second = client.get(reverse("home")).content.decode()
+    assert "Beta PT North" in second and "Alpha PT North" not in second
+
+
+PAGES = {
+    "home": set(Role),
+    "members": {Role.OWNER, Role.MANAGER},
+    "organization-settings": {Role.OWNER},
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_each_role_sees_only_its_pages(page, role, org, client_as):
+    response = client_as(org, role).get(reverse(page))
+    assert response.status_code == (200 if role in PAGES[page] else 403)
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, org):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_front_desk_limited_to_one_clinic_sees_only_it(org, member, client):
+    with tenant_context(org.pk):
+        north = Clinic.objects.get(external_id="C1")
+    client.force_login(member(org, Role.FRONT_DESK, clinics=[north]))
+    page = client.get(reverse("home")).content.decode()
+    assert "Alpha PT North" in page and "Alpha PT South" not in page
+
+
+def test_api_token_reads_only_its_organization(org, other_org, client):
+    with tenant_context(org.pk):
+        _, key = api_token_create(name="warehouse", role=Role.VIEWER, created_by=None)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    listing = client.get("/api/v1/clinics/", **headers)
+    assert listing.status_code == 200
+    assert sorted(row["name"] for row in listing.json()["results"]) == [
+        "Alpha PT North",
+        "Alpha PT South",
+    ]
+    other = client.get(reverse("clinic-detail", args=[_first_clinic(other_org).pk]), **headers)
+    assert other.status_code == 404
+
+
+def test_bad_api_token_is_rejected(org, client):
+    response = client.get("/api/v1/clinics/", HTTP_AUTHORIZATION="Bearer ptr_abc_def")
+    assert response.status_code == 401
+
+
+def test_organization_settings_require_mfa_sends_members_to_setup(org, client_as):
+    client = client_as(org, Role.OWNER)
+    response = client.post(reverse("organization-settings"), {"require_mfa": "on"})
+    assert response.status_code == 302
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
