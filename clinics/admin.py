@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from clinics.models import Clinic, Membership, Organization, User
+from clinics.models import (
+    ApiToken,
+    AuditEvent,
+    Clinic,
+    Clinician,
+    Membership,
+    MembershipClinic,
+    Organization,
+    ScheduleCapacity,
+    User,
+)
+from ptrevops.tenancy.admin import register_tenant_models
 
 
 @admin.register(User)
@@ -23,3 +34,27 @@ class ClinicAdmin(admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role"]
+
+
+register_tenant_models(
+    (
+        Clinician,
+        ["external_id", "name", "credential", "npi", "active"],
+        ["external_id", "name"],
+        ["clinic"],
+    ),
+    (MembershipClinic, ["membership", "clinic"], [], ["membership", "clinic"]),
+    (
+        ApiToken,
+        ["name", "prefix", "role", "created_at", "last_used_at", "revoked_at"],
+        ["name"],
+        ["created_by"],
+    ),
+    (AuditEvent, ["at", "actor", "action", "object_type", "object_id"], ["action"], ["actor"]),
+    (
+        ScheduleCapacity,
+        ["clinician", "clinic", "date", "available_minutes"],
+        [],
+        ["clinician", "clinic"],
+    ),
+)

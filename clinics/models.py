@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 
-from clinics.choices import Role
-from ptrevops.tenancy.models import TenantModel
+from clinics.choices import Credential, Role
+from ptrevops.tenancy.models import ImportedModel, TenantModel
 
 
 class UserManager(BaseUserManager):
@@ -96,6 +96,41 @@ class Clinic(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Clinician(ImportedModel):
+    """A treating clinician as the EMR knows them (`clinician_id`)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clinicians")
+    name = models.CharField(max_length=200)
+    npi = models.CharField(max_length=10, blank=True)
+    credential = models.CharField(max_length=4, choices=Credential.choices, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta(ImportedModel.Meta):
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScheduleCapacity(TenantModel):
+    """Minutes a clinician is available to treat at a clinic on a date (utilization's
+    denominator)."""
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="+")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    available_minutes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "clinician", "clinic", "date"],
+                name="schedule_capacity_unique_day",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "date"], name="capacity_org_date")]
 
 
 class Membership(TenantModel):

@@ -1,1 +1,181 @@
-"""Domain models arrive with the domain-model issue."""
+"""Patients and their episodes of care: referral → evaluation → plan of care →
+visits → discharge. Fields follow the EMR export contract (spec/emr-export.md)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from episodes.choices import (
+    AppointmentStatus,
+    DischargeReason,
+    ReferralSourceKind,
+    ReferralStatus,
+    Sex,
+    VisitType,
+)
+from ptrevops.tenancy.models import ImportedModel
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Patient(ImportedModel):
+    """Minimal PHI: name, birth date, sex, ZIP. Access is audit-logged."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    zip = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+class ReferralSource(ImportedModel):
+    """Who sends patients: a physician, a practice, direct access, marketing…"""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=ReferralSourceKind.choices)
+    npi = models.CharField(max_length=10, blank=True)
+    practice = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Referral(ImportedModel):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField()
+    source = models.ForeignKey(
+        ReferralSource, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    diagnosis_codes = ArrayField(models.CharField(max_length=16), default=list, blank=True)
+    status = models.CharField(max_length=12, choices=ReferralStatus.choices, blank=True)
+
+    class Meta(ImportedModel.Meta):
+        indexes = [
+            models.Index(fields=["organization", "received_on"], name="referral_org_received"),
+        ]
+
+
+class Eligibility(ImportedModel):
+    """A benefits check: copay, coinsurance, deductible, plan-year visit limits."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="eligibility")
+    payer = models.ForeignKey("billing.Payer", on_delete=models.PROTECT, related_name="+")
+    checked_on = models.DateField()
+    active = models.BooleanField()
+    copay_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    coinsurance_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    deductible_remaining = models.DecimalField(null=True, blank=True, **MONEY)
+    visit_limit = models.PositiveIntegerField(null=True, blank=True)
+    visits_used = models.PositiveIntegerField(null=True, blank=True)
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+
+    class Meta(ImportedModel.Meta):
+        verbose_name_plural = "eligibility checks"
+        indexes = [models.Index(fields=["organization", "patient"], name="eligibility_org_patient")]
+
+
+class Episode(ImportedModel):
+    """One episode of care — the unit of value — from evaluation to discharge."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="episodes"
+    )
+    primary_payer = models.ForeignKey(
+        "billing.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    secondary_payer = models.ForeignKey(
+        "billing.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    discharge_date = models.DateField(null=True, blank=True)
+    discharge_reason = models.CharField(max_length=24, choices=DischargeReason.choices, blank=True)
+
+    class Meta(ImportedModel.Meta):
+        indexes = [
+            models.Index(fields=["organization", "discharge_date"], name="episode_org_discharge"),
+            models.Index(fields=["organization", "referral"], name="episode_org_referral"),
+        ]
+
+
+class Authorization(ImportedModel):
+    """Visits (sometimes units) a payer authorized for a patient over a date range."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="authorizations")
+    payer = models.ForeignKey("billing.Payer", on_delete=models.PROTECT, related_name="+")
+    visits_authorized = models.PositiveIntegerField()
+    start_date = models.DateField()
+    end_date = models.DateField()
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorizations"
+    )
+    units_authorized = models.PositiveIntegerField(null=True, blank=True)
+    auth_number = models.CharField(max_length=64, blank=True)
+
+    class Meta(ImportedModel.Meta):
+        indexes = [
+            models.Index(fields=["organization", "patient", "payer"], name="auth_org_patient_payer")
+        ]
+
+
+class PlanOfCare(ImportedModel):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="plans_of_care")
+    cert_start = models.DateField()
+    cert_end = models.DateField()
+    planned_visits = models.PositiveIntegerField()
+    visits_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    duration_weeks = models.PositiveIntegerField(null=True, blank=True)
+    certified_on = models.DateField(null=True, blank=True)
+
+    class Meta(ImportedModel.Meta):
+        verbose_name_plural = "plans of care"
+        indexes = [models.Index(fields=["organization", "episode"], name="poc_org_episode")]
+
+
+class Appointment(ImportedModel):
+    """A booked slot. `local_date` is the clinic-local date of `starts_at`, fixed at
+    import, because every schedule metric is counted by the clinic's calendar."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    clinician = models.ForeignKey("clinics.Clinician", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    local_date = models.DateField()
+    duration_minutes = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=AppointmentStatus.choices)
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
+    )
+    visit_type = models.CharField(max_length=16, choices=VisitType.choices, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(ImportedModel.Meta):
+        indexes = [
+            models.Index(fields=["organization", "local_date"], name="appt_org_local_date"),
+            models.Index(fields=["organization", "episode"], name="appt_org_episode"),
+        ]
+
+
+class Visit(ImportedModel):
+    """A delivered (finalized) visit. `clinic` is the appointment's clinic, kept
+    here because every visit metric breaks down by it."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="visits")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="visits")
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    date_of_service = models.DateField()
+    clinician = models.ForeignKey("clinics.Clinician", on_delete=models.PROTECT, related_name="+")
+    total_timed_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta(ImportedModel.Meta):
+        indexes = [
+            models.Index(fields=["organization", "date_of_service"], name="visit_org_dos"),
+            models.Index(fields=["organization", "episode"], name="visit_org_episode"),
+        ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -33,10 +34,12 @@ class Services:
     var_dir: Path
 
     def _redis_db(self, db: int) -> str:
-        separator = "&" if "?" in self.redis_url else "?"
-        if self.redis_url.startswith("unix://"):
-            return f"{self.redis_url}{separator}db={db}"
-        return f"{self.redis_url.rstrip('/')}/{db}"
+        """The same server with another database number (whatever REDIS_URL names)."""
+        parts = urlsplit(self.redis_url)
+        if parts.scheme == "unix":
+            query = [(k, v) for k, v in parse_qsl(parts.query) if k != "db"] + [("db", str(db))]
+            return f"unix://{parts.path}?{urlencode(query)}"
+        return urlunsplit(parts._replace(path=f"/{db}"))
 
     @property
     def redis_cache_url(self) -> str:

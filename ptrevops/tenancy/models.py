@@ -58,3 +58,24 @@ class TenantModel(models.Model):
                 )
             self.organization_id = organization_id
         super().save(*args, **kwargs)
+
+
+class ImportedModel(TenantModel):
+    """A tenant row that mirrors an EMR record: unique by the EMR's own id.
+
+    Upserts by `(organization_id, external_id)` make re-importing a bundle a no-op.
+    """
+
+    external_id = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                name="%(app_label)s_%(class)s_external_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
