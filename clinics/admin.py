@@ -5,6 +5,8 @@ from clinics.models import (
     AuditEvent,
     Clinic,
     Clinician,
+    ImportRowError,
+    ImportRun,
     Membership,
     MembershipClinic,
     Organization,
@@ -43,6 +45,13 @@ register_tenant_models(
         ["external_id", "name"],
         ["clinic"],
     ),
+    (
+        ImportRun,
+        ["created_at", "original_filename", "kind", "source", "status", "error_count"],
+        ["original_filename", "sha256"],
+        ["created_by", "duplicate_of"],
+    ),
+    (ImportRowError, ["run", "file", "line", "column", "reason"], ["file"], ["run"]),
     (MembershipClinic, ["membership", "clinic"], [], ["membership", "clinic"]),
     (
         ApiToken,

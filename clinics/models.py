@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 
-from clinics.choices import Credential, Role
+from clinics.choices import Credential, ImportKind, ImportSource, ImportStatus, Role
 from ptrevops.tenancy.models import ImportedModel, TenantModel
 
 
@@ -67,7 +69,8 @@ class Organization(models.Model):
         default=False, help_text="Members must set up an authenticator app to sign in."
     )
     nightly_import_time = models.TimeField(
-        default="02:00", help_text="Local time at which the inbox folder is imported."
+        default=datetime.time(2, 0),
+        help_text="Local time at which the inbox folder is imported.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -203,3 +206,62 @@ class AuditEvent(TenantModel):
 
     class Meta:
         indexes = [models.Index(fields=["organization", "-at"], name="audit_org_at")]
+
+
+class ImportRun(TenantModel):
+    """One import of one file (a bundle or an 835): who, what, when, and its report.
+
+    The file is kept (`stored_path`, hashed) so a failed run can be retried and an
+    identical file recognised and skipped.
+    """
+
+    kind = models.CharField(max_length=16, choices=ImportKind.choices)
+    source = models.CharField(max_length=8, choices=ImportSource.choices)
+    profile = models.CharField(max_length=64, default="canonical")
+    original_filename = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField(default=0)
+    partial = models.BooleanField(default=False, help_text="Import good rows despite bad ones.")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="importrun_org_created"),
+            models.Index(fields=["organization", "sha256"], name="importrun_org_sha"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_filename} ({self.status})"
+
+
+class ImportRowError(TenantModel):
+    """A row that failed validation: where (file, line, column) and why."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="row_errors")
+    file = models.CharField(max_length=255)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "run"], name="importerror_org_run")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinics import views
+from clinics import import_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -11,4 +11,17 @@ urlpatterns = [
         name="organization-settings",
     ),
     path("organization/members/", views.MembersView.as_view(), name="members"),
+    path("imports/", import_views.ImportListView.as_view(), name="imports"),
+    path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import-detail"),
+    path(
+        "imports/<int:pk>/progress.json",
+        import_views.ImportProgressView.as_view(),
+        name="import-progress",
+    ),
+    path(
+        "imports/<int:pk>/errors.csv",
+        import_views.ImportErrorsCsvView.as_view(),
+        name="import-errors",
+    ),
+    path("imports/<int:pk>/retry/", import_views.ImportRetryView.as_view(), name="import-retry"),
 ]

@@ -25,9 +25,12 @@ class TenantTask(Task):
     """
 
     abstract = True
+    # False: the task opens its own `tenant_context` transactions (imports commit
+    # their status apart from their data).
+    single_transaction = True
 
     def __call__(self, *args, **kwargs):
-        from ptrevops.tenancy.context import tenant_context
+        from ptrevops.tenancy.context import tenant_context, tenant_scope
 
         organization_id = kwargs.get("organization_id")
         if organization_id is None:
@@ -35,7 +38,8 @@ class TenantTask(Task):
         started = time.perf_counter()
         outcome = "failed"
         try:
-            with tenant_context(int(organization_id)):
+            scope = tenant_context if self.single_transaction else tenant_scope
+            with scope(int(organization_id)):
                 result = super().__call__(*args, **kwargs)
             outcome = "succeeded"
             return result

@@ -196,3 +196,10 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+
+# The beat schedule is code: inboxes are checked every 5 minutes and each
+# organization's is imported once a day at its own local hour.
+CELERY_BEAT_SCHEDULE = {
+    "scan-inboxes": {"task": "imports.scan_inboxes", "schedule": 300.0},
+}
+PTREVOPS_INBOX_DIR = __import__("os").environ.get("PTREVOPS_INBOX_DIR", "")

@@ -11,3 +11,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 LOG_FORMAT = "plain"
 LOGGING["formatters"]["plain"] = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}  # noqa: F405
 LOGGING["handlers"]["console"]["formatter"] = "plain"  # noqa: F405
+# Static files come from the finders; an empty STATIC_ROOT keeps whitenoise quiet.
+STATIC_ROOT = PTREVOPS_VAR_DIR / "staticfiles"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True

@@ -12,3 +12,13 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Rate-limit counters live in Redis: a fresh prefix per run keeps runs independent.
 CACHES["default"]["KEY_PREFIX"] = f"test-{__import__('uuid').uuid4().hex[:8]}"  # noqa: F405
+# Static files come from the finders; an empty STATIC_ROOT keeps whitenoise quiet.
+STATIC_ROOT = PTREVOPS_VAR_DIR / "staticfiles"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+# One test database per test process, so that several runs on one server (two
+# developers, or CI beside a demo) never drop each other's database.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": __import__("os").environ.get("PTREVOPS_TEST_DB")
+    or f"test_ptrevops_{__import__('os').getpid()}"
+}

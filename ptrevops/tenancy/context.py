@@ -60,6 +60,17 @@ def tenant_context(organization_id: int | None, *, user_id: int | None = None) -
             _apply_database_settings(*outer)
 
 
+@contextmanager
+def tenant_scope(organization_id: int) -> Iterator[None]:
+    """Set only the ContextVar: for work that opens its own `tenant_context`
+    transactions (long imports that must commit their status separately)."""
+    token = _current_organization_id.set(organization_id)
+    try:
+        yield
+    finally:
+        _current_organization_id.reset(token)
+
+
 def activate_organization(organization_id: int, *, user_id: int | None = None) -> None:
     """Switch the current request's transaction to `organization_id`.
 

@@ -20,8 +20,29 @@ def _first_clinic(organization) -> Clinic:
 
 # Every URL that names an object. The guard test below fails when a new
 # parametrised URL is added without being listed here.
+def _import_run(organization) -> int:
+    import io
+
+    from clinics.import_runs import import_run_create
+
+    with tenant_context(organization.pk):
+        run = import_run_create(
+            organization=organization,
+            fileobj=io.BytesIO(b"Beta secret"),
+            filename="beta.zip",
+            source="cli",
+            kind="bundle",
+        )
+    return run.pk
+
+
 OBJECT_URLS = {
     "clinic-detail": lambda other: reverse("clinic-detail", args=[_first_clinic(other).pk]),
+    "import-run-detail": lambda other: reverse("import-run-detail", args=[_import_run(other)]),
+    "import-detail": lambda other: reverse("import-detail", args=[_import_run(other)]),
+    "import-progress": lambda other: reverse("import-progress", args=[_import_run(other)]),
+    "import-errors": lambda other: reverse("import-errors", args=[_import_run(other)]),
+    "import-retry": lambda other: reverse("import-retry", args=[_import_run(other)]),
 }
 OUR_APPS = {"ptrevops", "clinics", "episodes", "billing", "analytics"}
 
@@ -49,7 +70,8 @@ def test_every_object_url_is_covered_by_the_leak_test():
 @pytest.mark.parametrize("name", sorted(OBJECT_URLS))
 def test_another_organizations_object_is_not_found(name, org, other_org, client_as):
     client = client_as(org, Role.OWNER)
-    response = client.get(OBJECT_URLS[name](other_org))
+    url = OBJECT_URLS[name](other_org)
+    response = client.post(url) if name.endswith("retry") else client.get(url)
     assert response.status_code == 404
     assert b"Beta" not in response.content
 

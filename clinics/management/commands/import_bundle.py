@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from clinics.choices import ImportKind, ImportStatus
+from clinics.management.commands._import_cli import organization_by_slug, run_file
+
+
+class Command(BaseCommand):
+    help = "Import an EMR export bundle (folder or .zip) synchronously and print the report."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", required=True, help="organization slug")
+        parser.add_argument(
+            "--partial", action="store_true", help="import the good rows even if some rows fail"
+        )
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args, org, path, partial, **options):
+        organization = organization_by_slug(org)
+        run = run_file(self, organization, path, ImportKind.BUNDLE, partial=partial)
+        if run.status == ImportStatus.FAILED:
+            raise CommandError("import failed")
