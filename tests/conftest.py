@@ -61,3 +61,15 @@ def client_as(client, member):
 def in_org():
     """in_org(org) -> context manager scoping the block to that organization."""
     return lambda organization: tenant_context(organization.pk)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache_namespace(settings):
+    """Each test gets its own cache key prefix: rate-limit counters (login failures)
+    and import progress never leak from one test into the next."""
+    import uuid
+
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches

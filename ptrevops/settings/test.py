@@ -10,8 +10,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
-# Rate-limit counters live in Redis: a fresh prefix per run keeps runs independent.
-CACHES["default"]["KEY_PREFIX"] = f"test-{__import__('uuid').uuid4().hex[:8]}"  # noqa: F405
 # Static files come from the finders; an empty STATIC_ROOT keeps whitenoise quiet.
 STATIC_ROOT = PTREVOPS_VAR_DIR / "staticfiles"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

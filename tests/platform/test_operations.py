@@ -103,3 +103,30 @@ def test_tenant_task_runs_in_its_organizations_scope(org, other_org):
 def test_tenant_task_refuses_to_run_without_an_organization():
     with pytest.raises(TypeError, match="organization_id"):
         count_visible_clinics.delay()
+
+
+def test_password_reset_sends_a_mail_with_a_working_link(org, member, client, mailoutbox):
+    member(org, "owner")
+    response = client.post(reverse("account_reset_password"), {"email": "owner@alpha.test"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["owner@alpha.test"]
+    link = next(w for w in mailoutbox[0].body.split() if "/accounts/password/reset/key/" in w)
+    assert client.get(link, follow=True).status_code == 200
+
+
+def test_mfa_setup_page_offers_an_authenticator_app(org, member, client):
+    member(org, "biller")
+    client.post(reverse("account_login"), {"login": "biller@alpha.test", "password": PASSWORD})
+    # Setting up MFA is a sensitive action: allauth asks for the password again.
+    first = client.get(reverse("mfa_activate_totp"))
+    if first.status_code == 302 and "reauthenticate" in first["Location"]:
+        client.post(first["Location"], {"password": PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert "authenticator" in page.content.decode().lower()
+
+
+def test_sign_up_is_closed(client):
+    response = client.get(reverse("account_signup"))
+    assert "Sign Up Closed" in response.content.decode()
