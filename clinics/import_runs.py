@@ -134,7 +134,15 @@ def _execute(run: ImportRun, progress) -> tuple[bool, dict, list]:
             progress=progress,
         )
         errors = [(e.file, e.line, e.column, e.reason) for e in report.errors]
-        return report.succeeded, report.as_dict(), errors
+        document = report.as_dict()
+        if report.succeeded:
+            # Claims may arrive after the 835s that pay them: match those payments now.
+            from billing.remittances import match_unmatched_payments
+
+            document["payments_matched_late"] = match_unmatched_payments(
+                organization_id=run.organization_id
+            )
+        return report.succeeded, document, errors
     from billing.remittances import post_835_file
 
     with open(path, "rb") as handle:
@@ -147,7 +155,7 @@ def _execute(run: ImportRun, progress) -> tuple[bool, dict, list]:
             progress=progress,
         )
     errors = [(run.original_filename, None, "", message) for message in report.errors]
-    return report.succeeded, report.as_dict(), errors
+    return report.ok, report.as_dict(), errors
 
 
 def import_run_execute(*, run_id: int) -> ImportRun:

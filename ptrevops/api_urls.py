@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("clinics.api.urls")),
+    path("", include("analytics.api.urls")),
 ]

@@ -5,11 +5,13 @@ Ctrl-C stops the three processes and then the embedded PostgreSQL and Redis.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from datetime import date
 
 HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 PORT = os.environ.get("DEMO_PORT", "8000")
@@ -17,6 +19,38 @@ PORT = os.environ.get("DEMO_PORT", "8000")
 
 def _manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], check=True)
+
+
+def _load_demo_group() -> None:
+    """First run only: generate a 3-clinic, 12-month group and import it through the
+    same paths a clinic group uses (the EMR bundle, then the payers' 835 files)."""
+    from ptrevops import embedded
+
+    data = embedded.var_dir() / "demo-data"
+    marker = data / "imported.json"
+    if marker.exists():
+        return
+    end = date.today().isoformat()
+    print(f"Generating the demo clinic group (3 clinics, 12 months to {end})…", flush=True)
+    _manage(
+        "generate_demo",
+        "--out",
+        str(data),
+        "--clinics",
+        "3",
+        "--months",
+        "12",
+        "--seed",
+        "7",
+        "--end",
+        end,
+    )
+    print("Importing the EMR export bundle…", flush=True)
+    _manage("import_bundle", "--org", "demo", str(data / "bundle"))
+    remittances = sorted(str(path) for path in (data / "835").iterdir())
+    print(f"Importing {len(remittances)} 835 remittance files…", flush=True)
+    _manage("import_835", "--org", "demo", "--verbosity", "0", *remittances)
+    marker.write_text(json.dumps({"end": end, "remittance_files": len(remittances)}))
 
 
 def main() -> int:
@@ -28,6 +62,7 @@ def main() -> int:
         services.ensure_started()
     _manage("migrate", "--no-input", "-v", "0")
     _manage("seed_demo")
+    _load_demo_group()
     celery = [sys.executable, "-m", "celery", "-A", "ptrevops"]
     children = [
         subprocess.Popen(

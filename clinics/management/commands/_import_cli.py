@@ -35,7 +35,21 @@ def zip_folder(folder: Path) -> io.BytesIO:
     return buffer
 
 
+def compact_report(report: dict) -> str:
+    """One line per entity with its counts; the full JSON comes with -v 2."""
+    lines = []
+    for name, counts in (report.get("files") or {}).items():
+        if isinstance(counts, dict):
+            figures = ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int))
+            lines.append(f"  {name}: {figures}")
+    for key, value in report.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            lines.append(f"  {key}: {value}")
+    return "\n".join(lines) or "  (no counts)"
+
+
 def run_file(command, organization: Organization, path: Path, kind: str, *, partial=False):
+    command.verbosity = getattr(command, "verbosity", 1)
     if not path.exists():
         raise CommandError(f"{path}: no such file or folder")
     if path.is_dir():
@@ -59,8 +73,13 @@ def run_file(command, organization: Organization, path: Path, kind: str, *, part
         return run
     with tenant_scope(organization.pk):
         run = import_run_execute(run_id=run.pk)
-    command.stdout.write(f"{path}: {run.status} (run {run.pk})")
-    command.stdout.write(json.dumps(run.report, indent=2, default=str))
+    verbosity = command.verbosity
+    if verbosity >= 1:
+        command.stdout.write(f"{path}: {run.status} (run {run.pk})")
+    if verbosity >= 2 or (verbosity == 1 and run.status == ImportStatus.FAILED):
+        command.stdout.write(json.dumps(run.report, indent=2, default=str))
+    elif verbosity == 1:
+        command.stdout.write(compact_report(run.report))
     if run.status == ImportStatus.FAILED:
         command.stderr.write(f"{path}: {run.error_message}")
     return run

@@ -14,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
 
     def handle(self, *args, org, files, **options):
+        self.verbosity = options.get("verbosity", 1)
         organization = organization_by_slug(org)
         failed = [
             path

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, org, path, partial, **options):
+        self.verbosity = options.get("verbosity", 1)
         organization = organization_by_slug(org)
         run = run_file(self, organization, path, ImportKind.BUNDLE, partial=partial)
         if run.status == ImportStatus.FAILED:

@@ -1,0 +1,43 @@
+"""A dashboard panel: a chart, the table behind it, its CSV, and its definition."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.http import HttpResponse
+
+
+@dataclass
+class Panel:
+    id: str
+    title: str
+    definition: str  # metric name: anchor on the definitions page
+    figure_json: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+
+    def csv_response(self, filename_stem: str) -> HttpResponse:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.columns)
+        writer.writerows(self.rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{filename_stem}-{self.id}.csv"'
+        return response
+
+
+def money_cell(value) -> str:
+    return "" if value is None else f"${value:,.2f}"
+
+
+def ratio_cell(value) -> str:
+    return "" if value is None else f"{value:.1%}"
+
+
+def number_cell(value, places: int = 2) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.{places}f}" if isinstance(value, float) else f"{value:,}"

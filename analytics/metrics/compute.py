@@ -1,0 +1,401 @@
+"""Build the metrics of a selection (spec/metrics.md) from the family queries.
+
+``compute_metrics`` runs each family's SQL once for the whole selection and, when
+grouping by an attribute, once more grouped (``GROUP BY`` in SQL, not per group);
+a period grouping (month, week) runs the selection per sub-period, each with its
+point-in-time figures as of the sub-period's end (unless ``as_of`` was given).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from analytics.metrics.filters import GroupBy, MetricFilters
+from analytics.metrics.queries import ALL, QUERIES
+from analytics.metrics.queries.receivables import AGING_BUCKETS
+from analytics.metrics.values import (
+    Count,
+    Metric,
+    Money,
+    NotApplicable,
+    Ratio,
+    money,
+    ratio_value,
+)
+from billing.choices import RootCause
+from billing.models import Payer
+from clinics.models import Clinic, Clinician
+from episodes.models import ReferralSource
+
+# The output names, in the spec's order.
+METRIC_NAMES = (
+    "visits",
+    "billable_visits",
+    "units_per_visit",
+    "gross_charges",
+    "insurance_paid",
+    "patient_paid",
+    "net_collected_revenue",
+    "ncrpv",
+    "expected_allowed",
+    "payer_yield",
+    "underpaid_lines",
+    "schedule_utilization",
+    "arrival_rate",
+    "cancellation_rate",
+    "no_show_rate",
+    "discharged_episodes",
+    "poc_completion_rate",
+    "visit_adherence",
+    "drop_off_rate",
+    "visits_per_episode",
+    "referrals_received",
+    "referral_conversion",
+    "visits_per_referral",
+    "claims_first_adjudicated",
+    "denied_claims",
+    "denial_rate",
+    "clean_claim_rate",
+    "denials_by_root_cause",
+    "copay_collected_at_tos",
+    "plb_total",
+    "days_in_ar",
+    "ar_aging",
+    "at_risk_episodes",
+)
+DAYS_IN_AR_WINDOW = 90
+ORGANIZATION_LEVEL = "provider-level adjustments are organization level only"
+
+
+@dataclass(frozen=True)
+class MetricGroup:
+    label: str | None
+    metrics: dict[str, Metric]
+
+
+@dataclass(frozen=True)
+class MetricsReport:
+    organization_slug: str
+    filters: MetricFilters
+    metrics: dict[str, Metric]
+    groups: list[MetricGroup] | None
+
+
+def compute_metrics(filters: MetricFilters, *, organization_slug: str) -> MetricsReport:
+    """Every metric of spec/metrics.md for ``filters``; run inside the tenant scope."""
+    whole = _replace_group(filters, None)
+    metrics = _metric_set(_fetch(whole), ALL, dimension=None)
+    groups: list[MetricGroup] | None = None
+    if filters.group_by in (GroupBy.MONTH, GroupBy.WEEK):
+        groups = [
+            MetricGroup(label, _metric_set(_fetch(whole.for_period(start, end)), ALL, None))
+            for label, start, end in split_period(filters.start, filters.end, filters.group_by)
+        ]
+    elif filters.dimension is not None:
+        results = _fetch(filters)
+        # Capacity has no payer or source: its single row is shared, not a group.
+        shared = {"capacity"} if filters.dimension in ("payer", "source") else set()
+        keys = {
+            key for family, rows in results.items() if rows and family not in shared for key in rows
+        }
+        labels = _labels(filters.dimension, keys)
+        ordered = sorted(keys, key=lambda key: (labels.get(key) is None, labels.get(key) or ""))
+        groups = [
+            MetricGroup(labels.get(key), _metric_set(results, key, filters.dimension))
+            for key in ordered
+        ]
+    return MetricsReport(
+        organization_slug=organization_slug, filters=filters, metrics=metrics, groups=groups
+    )
+
+
+def split_period(
+    start: datetime.date, end: datetime.date, group_by: GroupBy
+) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The calendar months (``YYYY-MM``) or ISO weeks (``YYYY-Www``) of [start, end],
+    clipped to it."""
+    periods = []
+    cursor = start
+    while cursor <= end:
+        if group_by == GroupBy.MONTH:
+            following = (cursor.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+            label = f"{cursor.year:04d}-{cursor.month:02d}"
+        else:
+            following = cursor + datetime.timedelta(days=7 - cursor.weekday())
+            iso = cursor.isocalendar()
+            label = f"{iso.year:04d}-W{iso.week:02d}"
+        last = min(end, following - datetime.timedelta(days=1))
+        periods.append((label, cursor, last))
+        cursor = following
+    return periods
+
+
+def _replace_group(filters: MetricFilters, group_by: GroupBy | None) -> MetricFilters:
+    return replace(filters, group_by=group_by)
+
+
+def _fetch(filters: MetricFilters) -> dict[str, dict[Any, dict[str, Any]] | None]:
+    return {name: query(filters).fetch() for name, query in QUERIES.items()}
+
+
+_LABEL_MODELS = {
+    "clinic": Clinic,
+    "clinician": Clinician,
+    "payer": Payer,
+    "source": ReferralSource,
+}
+
+
+def _labels(dimension: str, keys) -> dict[Any, str]:
+    ids = [key for key in keys if key is not None]
+    model = _LABEL_MODELS[dimension]
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "external_id"))
+
+
+def _metric_set(
+    results: dict[str, dict[Any, dict[str, Any]] | None], key: Any, dimension: str | None
+) -> dict[str, Metric]:
+    def row(family: str, *, shared: bool = False) -> dict[str, Any] | None:
+        """The family's row for this group; ``{}`` (zeros) when it has none."""
+        rows = results[family]
+        if rows is None:
+            return None
+        if shared:  # one row for all groups (capacity under a payer/source grouping)
+            return rows.get(None, rows.get(ALL, {}))
+        return rows.get(key, {})
+
+    metrics: dict[str, Metric] = {}
+    metrics.update(_visit_metrics(row("visits")))
+    metrics.update(_line_metrics(row("charge_lines")))
+    capacity_shared = dimension in ("payer", "source")
+    metrics.update(_schedule_metrics(row("appointments"), row("capacity", shared=capacity_shared)))
+    metrics.update(_episode_metrics(row("discharges"), row("referrals")))
+    metrics.update(_claim_metrics(row("claims")))
+    metrics.update(_receivable_metrics(row("receivables"), row("charges_90_days")))
+    metrics.update(_at_risk(row("at_risk")))
+    plb = row("provider_adjustments")
+    metrics["plb_total"] = (
+        NotApplicable(ORGANIZATION_LEVEL) if plb is None else Money(money(plb.get("plb_total", 0)))
+    )
+    return {name: metrics[name] for name in METRIC_NAMES}
+
+
+def _get(row: dict[str, Any], name: str, default: int | Decimal = 0):
+    value = row.get(name)
+    return default if value is None else value
+
+
+def _cents(row: dict[str, Any], name: str) -> Decimal:
+    return money(_get(row, name, Decimal(0)))
+
+
+def _na(names: tuple[str, ...], ratios: tuple[str, ...] = ()) -> dict[str, Metric]:
+    reason = "the selection's filters do not apply to this metric"
+    return {name: NotApplicable(reason, ratio=name in ratios) for name in names}
+
+
+def _guarded(names: tuple[str, ...], ratios: tuple[str, ...]):
+    """Metrics of a family that cannot apply to the selection come out as null."""
+
+    def decorate(build: Callable[..., dict[str, Metric]]):
+        def wrapper(*rows):
+            if any(item is None for item in rows):
+                return _na(names, ratios)
+            return build(*rows)
+
+        return wrapper
+
+    return decorate
+
+
+@_guarded(
+    (
+        "visits",
+        "billable_visits",
+        "units_per_visit",
+        "gross_charges",
+        "insurance_paid",
+        "patient_paid",
+        "net_collected_revenue",
+        "ncrpv",
+        "copay_collected_at_tos",
+    ),
+    ("units_per_visit", "ncrpv", "copay_collected_at_tos"),
+)
+def _visit_metrics(row: dict[str, Any]) -> dict[str, Metric]:
+    billable = _get(row, "billable_visits")
+    insurance = _cents(row, "insurance_paid")
+    patient = _cents(row, "patient_paid")
+    maturity = Ratio(_get(row, "billable_remitted"), _get(row, "billable_with_claim"))
+    return {
+        "visits": Count(_get(row, "visits")),
+        "billable_visits": Count(billable),
+        "units_per_visit": Ratio(_get(row, "billable_units"), billable),
+        "gross_charges": Money(_cents(row, "gross_charges")),
+        "insurance_paid": Money(insurance),
+        "patient_paid": Money(patient),
+        "net_collected_revenue": Money(insurance + patient),
+        "ncrpv": Ratio(
+            _cents(row, "billable_net_collected"), billable, extras={"maturity": maturity}
+        ),
+        "copay_collected_at_tos": Ratio(
+            _cents(row, "copay_collected_at_tos"), _cents(row, "copay_due")
+        ),
+    }
+
+
+@_guarded(("expected_allowed", "payer_yield", "underpaid_lines"), ("payer_yield",))
+def _line_metrics(row: dict[str, Any]) -> dict[str, Metric]:
+    return {
+        "expected_allowed": Money(
+            _cents(row, "expected_allowed"),
+            extras={"lines_no_contract_rate": _get(row, "lines_no_contract_rate")},
+        ),
+        "payer_yield": Ratio(
+            _cents(row, "yield_received"),
+            _cents(row, "yield_expected"),
+            extras={
+                "lines_denied": _get(row, "lines_denied"),
+                "lines_adjudicated": _get(row, "lines_adjudicated"),
+            },
+        ),
+        "underpaid_lines": Count(
+            _get(row, "underpaid_lines"), extras={"amount": _cents(row, "underpaid_amount")}
+        ),
+    }
+
+
+@_guarded(
+    ("schedule_utilization", "arrival_rate", "cancellation_rate", "no_show_rate"),
+    ("schedule_utilization", "arrival_rate", "cancellation_rate", "no_show_rate"),
+)
+def _schedule_metrics(appointments: dict[str, Any], capacity: dict[str, Any]):
+    attended = _get(appointments, "attended")
+    cancelled = _get(appointments, "cancelled") + _get(appointments, "late_cancel")
+    no_show = _get(appointments, "no_show")
+    outcomes = attended + cancelled + no_show
+    return {
+        "schedule_utilization": Ratio(
+            _get(appointments, "attended_minutes"), _get(capacity, "available_minutes")
+        ),
+        "arrival_rate": Ratio(attended, outcomes),
+        "cancellation_rate": Ratio(cancelled, outcomes),
+        "no_show_rate": Ratio(no_show, outcomes),
+    }
+
+
+def _episode_metrics(discharges, referrals) -> dict[str, Metric]:
+    metrics: dict[str, Metric] = {}
+    discharge_names = (
+        "discharged_episodes",
+        "poc_completion_rate",
+        "visit_adherence",
+        "drop_off_rate",
+        "visits_per_episode",
+    )
+    if discharges is None:
+        metrics.update(_na(discharge_names, discharge_names[1:]))
+    else:
+        discharged = _get(discharges, "discharged_episodes")
+        visits = _get(discharges, "episode_visits")
+        metrics.update(
+            {
+                "discharged_episodes": Count(discharged),
+                "poc_completion_rate": Ratio(_get(discharges, "completed"), discharged),
+                "visit_adherence": Ratio(visits, _get(discharges, "planned_visits")),
+                "drop_off_rate": Ratio(_get(discharges, "dropped_off"), discharged),
+                "visits_per_episode": Ratio(visits, discharged),
+            }
+        )
+    referral_names = ("referrals_received", "referral_conversion", "visits_per_referral")
+    if referrals is None:
+        metrics.update(_na(referral_names, referral_names[1:]))
+    else:
+        received = _get(referrals, "referrals_received")
+        metrics.update(
+            {
+                "referrals_received": Count(received),
+                "referral_conversion": Ratio(_get(referrals, "referrals_converted"), received),
+                "visits_per_referral": Ratio(_get(referrals, "referral_visits"), received),
+            }
+        )
+    return metrics
+
+
+# Every denial root cause, zero included, so that a chart's categories are stable.
+ROOT_CAUSES = tuple(RootCause.values)
+
+
+@_guarded(
+    (
+        "claims_first_adjudicated",
+        "denied_claims",
+        "denial_rate",
+        "clean_claim_rate",
+        "denials_by_root_cause",
+    ),
+    ("denial_rate", "clean_claim_rate"),
+)
+def _claim_metrics(row: dict[str, Any]) -> dict[str, Metric]:
+    adjudicated = _get(row, "claims_first_adjudicated")
+    denied = _get(row, "denied_claims")
+    found = row.get("root_causes") or {}
+    if isinstance(found, str):  # Django's connection hands jsonb back as text
+        found = json.loads(found)
+    counts = {cause: int(found.get(cause, 0)) for cause in ROOT_CAUSES}
+    # A CARC listed under a non-denial category (e.g. contractual 59) keeps its name.
+    counts.update({cause: int(n) for cause, n in sorted(found.items()) if cause not in counts})
+    return {
+        "claims_first_adjudicated": Count(adjudicated),
+        "denied_claims": Count(denied),
+        "denial_rate": Ratio(denied, adjudicated),
+        "clean_claim_rate": Ratio(_get(row, "clean_claims"), adjudicated),
+        "denials_by_root_cause": Count(denied, extras={"counts": counts}),
+    }
+
+
+@_guarded(("days_in_ar", "ar_aging"), ("days_in_ar",))
+def _receivable_metrics(row: dict[str, Any], window: dict[str, Any]) -> dict[str, Metric]:
+    ar_total = _cents(row, "ar_total")
+    gross = _cents(window, "gross_charges_90_days")
+    daily = (gross / DAYS_IN_AR_WINDOW) if gross else Decimal(0)
+    days = ratio_value(ar_total * DAYS_IN_AR_WINDOW, gross)
+    return {
+        "days_in_ar": Ratio(
+            ar_total,
+            daily.quantize(Decimal("0.000001")) if gross else 0,
+            exact=days,
+            denominator_places=6,
+            extras={
+                "ar_total": ar_total,
+                "gross_charges_90_days": gross,
+                "window_days": DAYS_IN_AR_WINDOW,
+            },
+        ),
+        "ar_aging": Money(
+            ar_total,
+            extras={
+                "buckets": {bucket: _cents(row, bucket) for bucket in AGING_BUCKETS},
+                "claim_balances": _cents(row, "claim_balances"),
+                "patient_balances": _cents(row, "patient_balances"),
+                "patient_credit_balances": {
+                    "count": _get(row, "credit_count"),
+                    "amount": _cents(row, "credit_amount"),
+                },
+            },
+        ),
+    }
+
+
+@_guarded(("at_risk_episodes",), ())
+def _at_risk(row: dict[str, Any]) -> dict[str, Metric]:
+    return {
+        "at_risk_episodes": Count(
+            _get(row, "at_risk_episodes"), extras={"episodes": list(row.get("episode_ids") or [])}
+        )
+    }

@@ -1,0 +1,153 @@
+"""What every metric query shares: the tenant bound in every WHERE, the period and
+as-of dates as parameters, and filtering / grouping by the four attributes.
+
+Each metric family says, per attribute (clinic, clinician, payer, referral source),
+which SQL expression attributes its rows — or that it cannot (provider-level
+adjustments belong to no clinic). Filter values are always parameters
+(``= ANY(%(ids_clinic)s)``); SQL text is built only from the fixed fragments here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from analytics.metrics.filters import DIMENSIONS, MetricFilters
+
+# Appointment statuses (episodes.choices.AppointmentStatus) that make a visit.
+ATTENDED = ("arrived", "completed")
+# Adjustment groups that can deny; CARC 45 (charge above the fee schedule) never does.
+DENYING_GROUPS = ("CO", "OA", "PI")
+CONTRACTUAL_CARC = "45"
+# Reductions the contract explains: multiple-procedure (59) and sequestration (253).
+CONTRACT_EXPLAINED_CARCS = ("59", "253")
+
+# A CARC as written may carry padding or leading zeros ("045") or lower case ("b7").
+# The same normalisation as billing.rules.codes.carc_root_cause.
+NORMALISED_CARC = (
+    "(CASE WHEN btrim({col}) ~ '^[0-9]+$' THEN coalesce(nullif(ltrim(btrim({col}), '0'), ''), '0')"
+    " ELSE upper(btrim({col})) END)"
+)
+
+
+def normalised_carc(column: str) -> str:
+    return NORMALISED_CARC.format(col=column)
+
+
+# The primary claim of a visit: the payer of the visit for visit metrics. Duplicate
+# primary claims share the payer; the first submitted wins the tie.
+VISIT_PAYER_JOIN = """
+    LEFT JOIN LATERAL (
+        SELECT pc.payer_id FROM billing_claim pc
+        WHERE pc.organization_id = %(org)s AND pc.visit_id = {visit}.id
+        ORDER BY (pc.payer_rank = 'primary') DESC, pc.submitted_on, pc.id
+        LIMIT 1
+    ) {alias} ON TRUE
+"""
+
+# The referral source of an episode: through the episode's referral.
+EPISODE_SOURCE_JOIN = """
+    LEFT JOIN episodes_referral {alias}
+      ON {alias}.id = {episode}.referral_id AND {alias}.organization_id = %(org)s
+"""
+
+# The clinician of an episode: who saw the patient at its first visit.
+EPISODE_CLINICIAN_JOIN = """
+    LEFT JOIN LATERAL (
+        SELECT fv.clinician_id FROM episodes_visit fv
+        WHERE fv.organization_id = %(org)s AND fv.episode_id = {episode}.id
+        ORDER BY fv.date_of_service, fv.id
+        LIMIT 1
+    ) {alias} ON TRUE
+"""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """SQL expressions attributing a family's rows; ``None`` = not attributable."""
+
+    clinic: str | None
+    clinician: str | None
+    payer: str | None
+    source: str | None
+
+    def expression(self, dimension: str) -> str | None:
+        return getattr(self, dimension)
+
+
+class NotAttributable(Exception):
+    """The selection filters on an attribute this family's rows do not have."""
+
+
+class MetricQuery:
+    """One SQL statement answering a family of metrics, grouped by ``grp``.
+
+    Subclasses implement ``sql()`` using ``self.where(attribution)`` and
+    ``self.group(attribution)``; ``fetch()`` returns ``{group key: row dict}`` where
+    the key is the database id of the grouping attribute (``None`` for rows without
+    one) or ``ALL`` when not grouping.
+    """
+
+    def __init__(self, filters: MetricFilters) -> None:
+        self.filters = filters
+        self.params: dict[str, Any] = {
+            "org": filters.organization_id,
+            "start": filters.start,
+            "end": filters.end,
+            "as_of": filters.as_of_date,
+        }
+        for dimension in DIMENSIONS:
+            ids = filters.ids(dimension)
+            if ids:
+                self.params[f"ids_{dimension}"] = list(ids)
+
+    def needs(self, dimension: str) -> bool:
+        """Whether the SQL must compute ``dimension`` (filtered or grouped by it)."""
+        return bool(self.filters.ids(dimension)) or self.filters.dimension == dimension
+
+    def where(self, attribution: Attribution) -> str:
+        """`` AND …`` conditions for the active filters (values are parameters)."""
+        conditions = []
+        for dimension in DIMENSIONS:
+            if not self.filters.ids(dimension):
+                continue
+            expression = attribution.expression(dimension)
+            if expression is None:
+                raise NotAttributable(dimension)
+            conditions.append(f" AND {expression} = ANY(%(ids_{dimension})s)")
+        return "".join(conditions)
+
+    def group(self, attribution: Attribution) -> str:
+        dimension = self.filters.dimension
+        if dimension is None:
+            return "NULL::bigint"
+        expression = attribution.expression(dimension)
+        if expression is None:
+            raise NotAttributable(dimension)
+        return expression
+
+    def sql(self) -> str:
+        raise NotImplementedError
+
+    def fetch(self) -> dict[Any, dict[str, Any]] | None:
+        """Rows by group key, or ``None`` when the selection cannot apply to this family."""
+        try:
+            statement = self.sql()
+        except NotAttributable:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(statement, self.params)
+            columns = [column.name for column in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        grouped = self.filters.dimension is not None
+        result: dict[Any, dict[str, Any]] = {}
+        for row in rows:  # one row per group, never per visit or line
+            key = row.pop("grp")
+            result[key if grouped else ALL] = row
+        return result
+
+
+# The key of the single row when the selection is not grouped by an attribute.
+ALL = "__all__"

@@ -1,0 +1,136 @@
+"""Claims and denials, counted at each claim's first adjudication: the matched claim
+payment (CLP) of its remittance with the earliest payment date (BPR16), then file
+order (the remittance's position in its file, then import order, then the CLP's
+position in the remittance)."""
+
+from __future__ import annotations
+
+from analytics.metrics.queries.base import (
+    CONTRACTUAL_CARC,
+    DENYING_GROUPS,
+    EPISODE_SOURCE_JOIN,
+    Attribution,
+    MetricQuery,
+    normalised_carc,
+)
+from billing.choices import CLAIM_STATUS_DENIED
+from billing.rules.codes import CARC_CATEGORIES, OTHER_ROOT_CAUSE
+
+CLAIM_ATTRIBUTION = Attribution(
+    clinic="v.clinic_id",
+    clinician="v.clinician_id",
+    payer="c.payer_id",
+    source="csrc.source_id",
+)
+
+# The ORDER BY that picks a claim's first adjudication among its claim payments.
+FIRST_ADJUDICATION_ORDER = (
+    "cp.claim_id, r.payment_date ASC NULLS LAST, r.file_sequence, r.id, cp.sequence, cp.id"
+)
+
+
+class FirstAdjudicationQuery(MetricQuery):
+    """Per group: claims first adjudicated in period, denied claims, clean claims, and
+    denied claims per root cause (``root_causes``: {category: count})."""
+
+    def __init__(self, filters) -> None:
+        super().__init__(filters)
+        carcs = sorted(CARC_CATEGORIES)
+        self.params.update(
+            denying_groups=list(DENYING_GROUPS),
+            contractual_carc=CONTRACTUAL_CARC,
+            denied_status=CLAIM_STATUS_DENIED,
+            carcs=carcs,
+            categories=[CARC_CATEGORIES[carc].category for carc in carcs],
+            other=OTHER_ROOT_CAUSE,
+        )
+
+    def sql(self) -> str:
+        joins = ""
+        if self.needs("source"):
+            joins += EPISODE_SOURCE_JOIN.format(alias="csrc", episode="ve")
+        carc = normalised_carc("a.reason_code")
+        return f"""
+        WITH candidates AS (
+            -- Only a claim paid in the period can have its first adjudication there.
+            SELECT DISTINCT cp.claim_id
+            FROM billing_claimpayment cp
+            JOIN billing_remittance r ON r.id = cp.remittance_id AND r.organization_id = %(org)s
+            WHERE cp.organization_id = %(org)s AND cp.claim_id IS NOT NULL
+              AND r.payment_date BETWEEN %(start)s AND %(end)s
+        ),
+        first AS MATERIALIZED (
+            SELECT DISTINCT ON (cp.claim_id)
+                   cp.claim_id, cp.id AS claim_payment_id, cp.status_code, cp.paid_amount,
+                   r.payment_date
+            FROM billing_claimpayment cp
+            JOIN billing_remittance r ON r.id = cp.remittance_id AND r.organization_id = %(org)s
+            WHERE cp.organization_id = %(org)s
+              AND cp.claim_id IN (SELECT claim_id FROM candidates)
+            ORDER BY {FIRST_ADJUDICATION_ORDER}
+        ),
+        adjudicated AS MATERIALIZED (
+            SELECT f.claim_payment_id, f.status_code, f.paid_amount,
+                   {self.group(CLAIM_ATTRIBUTION)} AS grp
+            FROM first f
+            JOIN billing_claim c ON c.id = f.claim_id AND c.organization_id = %(org)s
+            JOIN episodes_visit v ON v.id = c.visit_id AND v.organization_id = %(org)s
+            JOIN episodes_episode ve ON ve.id = v.episode_id AND ve.organization_id = %(org)s
+            {joins}
+            WHERE f.payment_date BETWEEN %(start)s AND %(end)s
+              {self.where(CLAIM_ATTRIBUTION)}
+        ),
+        adjustments AS MATERIALIZED (
+            SELECT a.id, a.claim_payment_id, a.service_payment_id, a.group_code, a.amount,
+                   {carc} AS carc,
+                   (a.group_code = ANY(%(denying_groups)s)
+                    AND {carc} <> %(contractual_carc)s) AS denying
+            FROM billing_adjustment a
+            WHERE a.organization_id = %(org)s
+              AND a.claim_payment_id IN (SELECT claim_payment_id FROM adjudicated)
+        ),
+        -- The denying adjustment of each first adjudication (the largest if several).
+        denying AS (
+            SELECT DISTINCT ON (claim_payment_id) claim_payment_id, carc
+            FROM adjustments WHERE denying
+            ORDER BY claim_payment_id, amount DESC, id
+        ),
+        -- A line of the first adjudication paid 0 on which a denying adjustment nets
+        -- to non-zero.
+        denied_lines AS (
+            SELECT DISTINCT sp.claim_payment_id
+            FROM billing_servicepayment sp
+            WHERE sp.organization_id = %(org)s
+              AND sp.claim_payment_id IN (SELECT claim_payment_id FROM adjudicated)
+              AND sp.paid_amount = 0
+              AND EXISTS (
+                  SELECT 1 FROM adjustments la
+                  WHERE la.service_payment_id = sp.id AND la.denying
+                  GROUP BY la.group_code, la.carc
+                  HAVING sum(la.amount) <> 0)
+        ),
+        judged AS (
+            SELECT ad.grp,
+                   (ad.status_code = %(denied_status)s
+                    OR (ad.paid_amount = 0 AND d.claim_payment_id IS NOT NULL)) AS denied,
+                   dl.claim_payment_id IS NOT NULL AS has_denied_line,
+                   coalesce(cat.category, %(other)s) AS root_cause
+            FROM adjudicated ad
+            LEFT JOIN denying d ON d.claim_payment_id = ad.claim_payment_id
+            LEFT JOIN denied_lines dl ON dl.claim_payment_id = ad.claim_payment_id
+            LEFT JOIN unnest(%(carcs)s::text[], %(categories)s::text[]) AS cat(carc, category)
+              ON cat.carc = d.carc
+        ),
+        causes AS (
+            SELECT grp, root_cause, count(*) AS claims
+            FROM judged WHERE denied GROUP BY grp, root_cause
+        )
+        SELECT j.grp,
+               count(*) AS claims_first_adjudicated,
+               count(*) FILTER (WHERE j.denied) AS denied_claims,
+               count(*) FILTER (WHERE NOT j.denied AND NOT j.has_denied_line) AS clean_claims,
+               (SELECT coalesce(jsonb_object_agg(causes.root_cause, causes.claims), '{{}}')
+                FROM causes WHERE causes.grp IS NOT DISTINCT FROM j.grp) AS root_causes
+        FROM judged j
+        GROUP BY j.grp
+        """

@@ -1,0 +1,168 @@
+"""Visits and money: visits, billable visits, units, gross charges, insurance and
+patient paid, net collected revenue, NCRPV and its maturity, copay collected at the
+time of service. One statement, one row per visit in a CTE, aggregated per group."""
+
+from __future__ import annotations
+
+from analytics.metrics.queries.base import (
+    EPISODE_SOURCE_JOIN,
+    VISIT_PAYER_JOIN,
+    Attribution,
+    MetricQuery,
+)
+
+VISIT_ATTRIBUTION = Attribution(
+    clinic="v.clinic_id",
+    clinician="v.clinician_id",
+    payer="vp.payer_id",
+    source="vs.source_id",
+)
+
+
+def visit_selection(query: MetricQuery, *, period: str, extra_columns: str = "") -> str:
+    """SELECT of the visits matching ``period`` (a condition on ``v``) and the filters,
+    with their group key. Joins only what the filters and grouping need."""
+    joins = ""
+    if query.needs("payer"):
+        joins += VISIT_PAYER_JOIN.format(visit="v", alias="vp")
+    if query.needs("source"):
+        joins += EPISODE_SOURCE_JOIN.format(alias="vs", episode="ve")
+    return f"""
+        SELECT v.id AS visit_id, v.date_of_service AS dos, v.episode_id,
+               {query.group(VISIT_ATTRIBUTION)} AS grp{extra_columns}
+        FROM episodes_visit v
+        JOIN episodes_episode ve ON ve.id = v.episode_id AND ve.organization_id = %(org)s
+        {joins}
+        WHERE v.organization_id = %(org)s AND {period}{query.where(VISIT_ATTRIBUTION)}
+    """
+
+
+class VisitMoneyQuery(MetricQuery):
+    """Per group: visits, billable visits, units and money of the visits in period.
+
+    Money is "to date": every remittance and patient payment imported so far.
+    """
+
+    def sql(self) -> str:
+        selection = visit_selection(
+            self,
+            period="v.date_of_service BETWEEN %(start)s AND %(end)s",
+            extra_columns=", ve.patient_id, ve.primary_payer_id",
+        )
+        return f"""
+        WITH v AS MATERIALIZED ({selection}),
+        charges AS (
+            SELECT cl.visit_id, sum(cl.charge_amount) AS gross, sum(cl.units) AS units,
+                   bool_or(cl.charge_amount > 0) AS billable
+            FROM billing_chargeline cl
+            WHERE cl.organization_id = %(org)s AND cl.visit_id IN (SELECT visit_id FROM v)
+            GROUP BY cl.visit_id
+        ),
+        -- SVC03 posted to the visit's charge lines (reversals carry negative amounts).
+        line_paid AS (
+            SELECT cl.visit_id, sum(sp.paid_amount) AS paid
+            FROM billing_servicepayment sp
+            JOIN billing_chargeline cl
+              ON cl.id = sp.charge_line_id AND cl.organization_id = %(org)s
+            JOIN billing_claimpayment cp
+              ON cp.id = sp.claim_payment_id AND cp.organization_id = %(org)s
+             AND cp.claim_id IS NOT NULL
+            WHERE sp.organization_id = %(org)s AND cl.visit_id IN (SELECT visit_id FROM v)
+            GROUP BY cl.visit_id
+        ),
+        claims AS (
+            SELECT c.id, c.visit_id FROM billing_claim c
+            WHERE c.organization_id = %(org)s AND c.visit_id IN (SELECT visit_id FROM v)
+        ),
+        claim_payments AS (
+            SELECT cp.id, cp.paid_amount, claims.visit_id
+            FROM billing_claimpayment cp JOIN claims ON claims.id = cp.claim_id
+            WHERE cp.organization_id = %(org)s
+        ),
+        -- A CLP with no SVC: its CLP04 counts against its claim's visit.
+        claim_paid AS (
+            SELECT cpx.visit_id, sum(cpx.paid_amount) AS paid
+            FROM claim_payments cpx
+            WHERE NOT EXISTS (
+                SELECT 1 FROM billing_servicepayment sp
+                WHERE sp.organization_id = %(org)s AND sp.claim_payment_id = cpx.id)
+            GROUP BY cpx.visit_id
+        ),
+        claim_status AS (
+            SELECT claims.visit_id,
+                   bool_or(EXISTS (SELECT 1 FROM claim_payments cpx
+                                   WHERE cpx.visit_id = claims.visit_id)) AS remitted
+            FROM claims GROUP BY claims.visit_id
+        ),
+        patient_paid AS (
+            SELECT pp.visit_id,
+                   sum(CASE WHEN pp.kind = 'refund' THEN -pp.amount ELSE pp.amount END) AS paid,
+                   sum(pp.amount) FILTER (
+                       WHERE pp.kind = 'copay' AND pp.collected_on = v.dos) AS copay_at_tos
+            FROM billing_patientpayment pp JOIN v ON v.visit_id = pp.visit_id
+            WHERE pp.organization_id = %(org)s
+            GROUP BY pp.visit_id
+        ),
+        per_visit AS (
+            SELECT v.grp,
+                   coalesce(ch.billable, FALSE) AS billable,
+                   coalesce(ch.units, 0) AS units,
+                   coalesce(ch.gross, 0) AS gross,
+                   coalesce(lp.paid, 0) + coalesce(cpd.paid, 0) AS insurance_paid,
+                   coalesce(pp.paid, 0) AS patient_paid,
+                   cs.visit_id IS NOT NULL AS has_claim,
+                   coalesce(cs.remitted, FALSE) AS remitted,
+                   coalesce(pp.copay_at_tos, 0) AS copay_at_tos,
+                   coalesce(elig.copay_amount, 0) AS copay_due
+            FROM v
+            LEFT JOIN charges ch ON ch.visit_id = v.visit_id
+            LEFT JOIN line_paid lp ON lp.visit_id = v.visit_id
+            LEFT JOIN claim_paid cpd ON cpd.visit_id = v.visit_id
+            LEFT JOIN claim_status cs ON cs.visit_id = v.visit_id
+            LEFT JOIN patient_paid pp ON pp.visit_id = v.visit_id
+            -- The eligibility row in force on the DOS; several: the episode's primary
+            -- payer's first, then one with a copay, then the latest check.
+            LEFT JOIN LATERAL (
+                SELECT el.copay_amount FROM episodes_eligibility el
+                WHERE el.organization_id = %(org)s AND el.patient_id = v.patient_id
+                  AND el.active
+                  AND (el.effective_from IS NULL OR el.effective_from <= v.dos)
+                  AND (el.effective_to IS NULL OR el.effective_to >= v.dos)
+                ORDER BY (el.payer_id = v.primary_payer_id) DESC NULLS LAST,
+                         (el.copay_amount IS NOT NULL) DESC, el.checked_on DESC, el.id DESC
+                LIMIT 1
+            ) elig ON TRUE
+        )
+        SELECT grp,
+               count(*) AS visits,
+               count(*) FILTER (WHERE billable) AS billable_visits,
+               coalesce(sum(units) FILTER (WHERE billable), 0)::bigint AS billable_units,
+               coalesce(sum(gross), 0) AS gross_charges,
+               coalesce(sum(insurance_paid), 0) AS insurance_paid,
+               coalesce(sum(patient_paid), 0) AS patient_paid,
+               coalesce(sum(insurance_paid + patient_paid) FILTER (WHERE billable), 0)
+                   AS billable_net_collected,
+               count(*) FILTER (WHERE billable AND has_claim) AS billable_with_claim,
+               count(*) FILTER (WHERE billable AND remitted) AS billable_remitted,
+               coalesce(sum(copay_at_tos), 0) AS copay_collected_at_tos,
+               coalesce(sum(copay_due), 0) AS copay_due
+        FROM per_visit
+        GROUP BY grp
+        """
+
+
+class GrossChargesWindowQuery(MetricQuery):
+    """Gross charges with DOS in [as of − 89, as of]: the days-in-A/R denominator."""
+
+    def sql(self) -> str:
+        selection = visit_selection(
+            self,
+            period="v.date_of_service BETWEEN %(as_of)s::date - 89 AND %(as_of)s::date",
+        )
+        return f"""
+        WITH v AS MATERIALIZED ({selection})
+        SELECT v.grp, coalesce(sum(cl.charge_amount), 0) AS gross_charges_90_days
+        FROM v JOIN billing_chargeline cl
+          ON cl.visit_id = v.visit_id AND cl.organization_id = %(org)s
+        GROUP BY v.grp
+        """
