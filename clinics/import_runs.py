@@ -152,7 +152,7 @@ def _execute(run: ImportRun, progress) -> tuple[bool, dict, list]:
             filename=run.original_filename,
             sha256=run.sha256,
             import_run_id=run.pk,
-            progress=progress,
+            progress=lambda posted: progress("claim payments", posted.claim_payments_read),
         )
     errors = [(run.original_filename, None, "", message) for message in report.errors]
     return report.ok, report.as_dict(), errors

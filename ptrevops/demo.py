@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from datetime import date
 
+from ptrevops import embedded
+
 HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 PORT = os.environ.get("DEMO_PORT", "8000")
+
+
+def demo_inbox():
+    return embedded.var_dir() / "inbox" / "demo"
 
 
 def _manage(*args: str) -> None:
@@ -23,9 +30,9 @@ def _manage(*args: str) -> None:
 
 def _load_demo_group() -> None:
     """First run only: generate a 3-clinic, 12-month group and import it through the
-    same paths a clinic group uses (the EMR bundle, then the payers' 835 files)."""
-    from ptrevops import embedded
-
+    paths a clinic group uses: the EMR bundle now (command line), the payers' 835
+    files through the organization's inbox folder, imported by the Celery worker
+    once it is up (watch them arrive on the Imports page)."""
     data = embedded.var_dir() / "demo-data"
     marker = data / "imported.json"
     if marker.exists():
@@ -46,23 +53,26 @@ def _load_demo_group() -> None:
         end,
     )
     print("Importing the EMR export bundle…", flush=True)
-    _manage("import_bundle", "--org", "demo", str(data / "bundle"))
-    remittances = sorted(str(path) for path in (data / "835").iterdir())
-    print(f"Importing {len(remittances)} 835 remittance files…", flush=True)
-    _manage("import_835", "--org", "demo", "--verbosity", "0", *remittances)
+    _manage("import_bundle", "--org", "demo", "--verbosity", "0", str(data / "bundle"))
+    inbox = demo_inbox()
+    inbox.mkdir(parents=True, exist_ok=True)
+    remittances = sorted((data / "835").iterdir())
+    for path in remittances:
+        shutil.copy2(path, inbox / path.name)
     marker.write_text(json.dumps({"end": end, "remittance_files": len(remittances)}))
+    print(f"{len(remittances)} 835 files are in the inbox; the worker imports them.", flush=True)
 
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptrevops.settings.local")
-    embedded = "DATABASE_URL" not in os.environ
-    if embedded:
-        from ptrevops import embedded as services
-
-        services.ensure_started()
+    embedded_services = "DATABASE_URL" not in os.environ
+    if embedded_services:
+        embedded.ensure_started()
     _manage("migrate", "--no-input", "-v", "0")
     _manage("seed_demo")
     _load_demo_group()
+    inbox = demo_inbox()
+    inbox_waiting = inbox.exists() and any(p.is_file() for p in inbox.iterdir())
     celery = [sys.executable, "-m", "celery", "-A", "ptrevops"]
     children = [
         subprocess.Popen(
@@ -71,7 +81,13 @@ def main() -> int:
         subprocess.Popen([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"]),
         subprocess.Popen([*celery, "beat", "--loglevel", "INFO"]),
     ]
-    print(f"\nptrevops is running on http://{HOST}:{PORT}/ — press Ctrl-C to stop.\n", flush=True)
+    if inbox_waiting:
+        _manage("import_inbox", "--org", "demo", "--queue")
+    print(
+        f"\nptrevops is running: open http://{HOST}:{PORT}/analytics/ (the Overview) "
+        "— press Ctrl-C to stop.\n",
+        flush=True,
+    )
 
     stopping = False
 
@@ -96,8 +112,8 @@ def main() -> int:
                 child.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 child.kill()
-        if embedded:
-            services.stop()
+        if embedded_services:
+            embedded.stop()
         print("ptrevops stopped.", flush=True)
     return 0
 
