@@ -124,6 +124,19 @@ def _progress_reporter(run: ImportRun) -> Callable[[str, int], None]:
 def _execute(run: ImportRun, progress) -> tuple[bool, dict, list]:
     """Run the importer for the run's kind; returns (succeeded, report, row errors)."""
     path = Path(run.stored_path)
+    if run.kind == ImportKind.BUNDLE and run.profile != "canonical":
+        # A vendor export (WebPT, or a saved column mapping): converted to a canonical
+        # bundle, imported and its removals applied, all in this transaction.
+        from episodes.vendor.runner import import_vendor_export
+
+        return import_vendor_export(
+            organization_id=run.organization_id,
+            source=path,
+            original_filename=run.original_filename,
+            profile=run.profile,
+            partial=run.partial,
+            progress=progress,
+        )
     if run.kind == ImportKind.BUNDLE:
         from episodes.imports import import_bundle
 

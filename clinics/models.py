@@ -265,3 +265,44 @@ class ImportRowError(TenantModel):
 
     class Meta:
         indexes = [models.Index(fields=["organization", "run"], name="importerror_org_run")]
+
+
+class ColumnMappingProfile(TenantModel):
+    """A saved column mapping: how one vendor report's CSV becomes one canonical file.
+
+    `mapping` is {canonical column: rule} (episodes.vendor.mapping). With vendor
+    "WebPT" and a `source_table`, it also applies to that table inside WebPT Standard
+    Extracts: it completes or overrides the built-in mapping of a documented table, or
+    maps an undocumented one.
+    """
+
+    name = models.CharField(max_length=100)
+    vendor = models.CharField(
+        max_length=100, blank=True, help_text="The EMR or system that exports the file."
+    )
+    source_table = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For WebPT: the Standard Extract table this mapping applies to.",
+    )
+    target = models.CharField(max_length=40, help_text="The canonical file it produces.")
+    mapping = models.JSONField(default=dict, blank=True)
+    source_columns = models.JSONField(
+        default=list, blank=True, help_text="The header of the sample file (no rows are kept)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="column_mapping_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinics import import_views, views
+from clinics import import_views, mapping_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -24,4 +24,25 @@ urlpatterns = [
         name="import-errors",
     ),
     path("imports/<int:pk>/retry/", import_views.ImportRetryView.as_view(), name="import-retry"),
+    path("imports/vendor/", mapping_views.VendorUploadView.as_view(), name="import-vendor"),
+    path("imports/mappings/", mapping_views.MappingListView.as_view(), name="mappings"),
+    path("imports/mappings/new/", mapping_views.MappingCreateView.as_view(), name="mapping-create"),
+    path(
+        "imports/mappings/<int:pk>/", mapping_views.MappingEditView.as_view(), name="mapping-edit"
+    ),
+    path(
+        "imports/mappings/<int:pk>/preview/",
+        mapping_views.MappingPreviewView.as_view(),
+        name="mapping-preview",
+    ),
+    path(
+        "imports/mappings/<int:pk>/import/",
+        mapping_views.MappingImportView.as_view(),
+        name="mapping-import",
+    ),
+    path(
+        "imports/mappings/<int:pk>/delete/",
+        mapping_views.MappingDeleteView.as_view(),
+        name="mapping-delete",
+    ),
 ]

@@ -36,6 +36,13 @@ def _import_run(organization) -> int:
     return run.pk
 
 
+def _mapping(organization) -> int:
+    from clinics.models import ColumnMappingProfile
+
+    with tenant_context(organization.pk):
+        return ColumnMappingProfile.objects.create(name="Beta secret", target="charges").pk
+
+
 OBJECT_URLS = {
     "clinic-detail": lambda other: reverse("clinic-detail", args=[_first_clinic(other).pk]),
     "import-run-detail": lambda other: reverse("import-run-detail", args=[_import_run(other)]),
@@ -43,6 +50,10 @@ OBJECT_URLS = {
     "import-progress": lambda other: reverse("import-progress", args=[_import_run(other)]),
     "import-errors": lambda other: reverse("import-errors", args=[_import_run(other)]),
     "import-retry": lambda other: reverse("import-retry", args=[_import_run(other)]),
+    "mapping-edit": lambda other: reverse("mapping-edit", args=[_mapping(other)]),
+    "mapping-preview": lambda other: reverse("mapping-preview", args=[_mapping(other)]),
+    "mapping-import": lambda other: reverse("mapping-import", args=[_mapping(other)]),
+    "mapping-delete": lambda other: reverse("mapping-delete", args=[_mapping(other)]),
 }
 OUR_APPS = {"ptrevops", "clinics", "episodes", "billing", "analytics"}
 
