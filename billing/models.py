@@ -16,6 +16,7 @@ from billing.choices import (
     RootCause,
     UnitRule,
 )
+from episodes.models import organization_fk
 from ptrevops.tenancy.models import ImportedModel, TenantModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -24,6 +25,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class Payer(ImportedModel):
     """An insurer (or self-pay). Its unit rule decides how minutes become units."""
 
+    organization = organization_fk()
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=PayerType.choices)
     unit_rule = models.CharField(
@@ -45,7 +47,8 @@ class Payer(ImportedModel):
 class FeeSchedule(TenantModel):
     """The contracted allowed amount per unit for a payer, CPT code and modifier."""
 
-    payer = models.ForeignKey(Payer, on_delete=models.CASCADE, related_name="fees")
+    organization = organization_fk()
+    payer = models.ForeignKey(Payer, on_delete=models.CASCADE, related_name="fees", db_index=False)
     cpt_code = models.CharField(max_length=5)
     modifier = models.CharField(max_length=2, blank=True, default="")
     allowed_amount = models.DecimalField(**MONEY)
@@ -64,7 +67,10 @@ class FeeSchedule(TenantModel):
 class Claim(ImportedModel):
     """An 837 claim for one visit; `external_id` is the patient control number (CLP01)."""
 
-    visit = models.ForeignKey("episodes.Visit", on_delete=models.PROTECT, related_name="claims")
+    organization = organization_fk()
+    visit = models.ForeignKey(
+        "episodes.Visit", on_delete=models.PROTECT, related_name="claims", db_index=False
+    )
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="claims")
     submitted_on = models.DateField()
     billed_amount = models.DecimalField(**MONEY)
@@ -79,9 +85,17 @@ class Claim(ImportedModel):
 class ChargeLine(ImportedModel):
     """One CPT line of a visit; `external_id` is the line item control number (REF*6R)."""
 
-    visit = models.ForeignKey("episodes.Visit", on_delete=models.PROTECT, related_name="charges")
+    organization = organization_fk()
+    visit = models.ForeignKey(
+        "episodes.Visit", on_delete=models.PROTECT, related_name="charges", db_index=False
+    )
     claim = models.ForeignKey(
-        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="charges"
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="charges",
+        db_index=False,
     )
     cpt_code = models.CharField(max_length=5)
     modifiers = ArrayField(models.CharField(max_length=2), default=list, blank=True)
@@ -272,6 +286,7 @@ class PatientPayment(ImportedModel):
     """Money from the patient: copays at the desk, later balances, refunds (positive
     amount, counted negative)."""
 
+    organization = organization_fk()
     patient = models.ForeignKey("episodes.Patient", on_delete=models.PROTECT, related_name="+")
     visit = models.ForeignKey(
         "episodes.Visit",
@@ -279,6 +294,7 @@ class PatientPayment(ImportedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="patient_payments",
+        db_index=False,
     )
     amount = models.DecimalField(**MONEY)
     collected_at = models.DateTimeField()

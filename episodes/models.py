@@ -19,9 +19,23 @@ from ptrevops.tenancy.models import ImportedModel
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+def organization_fk() -> models.ForeignKey:
+    """`TenantModel.organization` without its own index: every imported table's unique
+    `(organization, external_id)` and every composite index lead with it, so a
+    single-column index only costs each import a btree insertion per row."""
+    return models.ForeignKey(
+        "clinics.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+
+
 class Patient(ImportedModel):
     """Minimal PHI: name, birth date, sex, ZIP. Access is audit-logged."""
 
+    organization = organization_fk()
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     birth_date = models.DateField()
@@ -35,6 +49,7 @@ class Patient(ImportedModel):
 class ReferralSource(ImportedModel):
     """Who sends patients: a physician, a practice, direct access, marketing…"""
 
+    organization = organization_fk()
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=ReferralSourceKind.choices)
     npi = models.CharField(max_length=10, blank=True)
@@ -45,6 +60,7 @@ class ReferralSource(ImportedModel):
 
 
 class Referral(ImportedModel):
+    organization = organization_fk()
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     received_on = models.DateField()
@@ -63,7 +79,10 @@ class Referral(ImportedModel):
 class Eligibility(ImportedModel):
     """A benefits check: copay, coinsurance, deductible, plan-year visit limits."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="eligibility")
+    organization = organization_fk()
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="eligibility", db_index=False
+    )
     payer = models.ForeignKey("billing.Payer", on_delete=models.PROTECT, related_name="+")
     checked_on = models.DateField()
     active = models.BooleanField()
@@ -83,11 +102,17 @@ class Eligibility(ImportedModel):
 class Episode(ImportedModel):
     """One episode of care — the unit of value — from evaluation to discharge."""
 
+    organization = organization_fk()
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
     referral = models.ForeignKey(
-        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="episodes"
+        Referral,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="episodes",
+        db_index=False,
     )
     primary_payer = models.ForeignKey(
         "billing.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -108,7 +133,10 @@ class Episode(ImportedModel):
 class Authorization(ImportedModel):
     """Visits (sometimes units) a payer authorized for a patient over a date range."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="authorizations")
+    organization = organization_fk()
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="authorizations", db_index=False
+    )
     payer = models.ForeignKey("billing.Payer", on_delete=models.PROTECT, related_name="+")
     visits_authorized = models.PositiveIntegerField()
     start_date = models.DateField()
@@ -126,7 +154,10 @@ class Authorization(ImportedModel):
 
 
 class PlanOfCare(ImportedModel):
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="plans_of_care")
+    organization = organization_fk()
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="plans_of_care", db_index=False
+    )
     cert_start = models.DateField()
     cert_end = models.DateField()
     planned_visits = models.PositiveIntegerField()
@@ -143,6 +174,7 @@ class Appointment(ImportedModel):
     """A booked slot. `local_date` is the clinic-local date of `starts_at`, fixed at
     import, because every schedule metric is counted by the clinic's calendar."""
 
+    organization = organization_fk()
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     clinician = models.ForeignKey("clinics.Clinician", on_delete=models.PROTECT, related_name="+")
@@ -151,7 +183,12 @@ class Appointment(ImportedModel):
     duration_minutes = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=AppointmentStatus.choices)
     episode = models.ForeignKey(
-        Episode, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
+        Episode,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+        db_index=False,
     )
     visit_type = models.CharField(max_length=16, choices=VisitType.choices, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -167,8 +204,11 @@ class Visit(ImportedModel):
     """A delivered (finalized) visit. `clinic` is the appointment's clinic, kept
     here because every visit metric breaks down by it."""
 
+    organization = organization_fk()
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="visits")
-    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="visits")
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="visits", db_index=False
+    )
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     date_of_service = models.DateField()
     clinician = models.ForeignKey("clinics.Clinician", on_delete=models.PROTECT, related_name="+")

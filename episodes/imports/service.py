@@ -193,7 +193,7 @@ class _Run:
                 drop_lines(self.cursor, spec, [line for line, _ in duplicates])
                 rows -= len(duplicates)
                 counts.failed += len(duplicates)
-            result = upsert(self.cursor, spec, self.params)
+            result = upsert(self.cursor, spec, self.params, rows)
         if result.considered < rows:
             for dangling in dangling_references(
                 self.cursor, spec, self.params, MAX_ERRORS_PER_FILE

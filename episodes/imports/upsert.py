@@ -1,22 +1,39 @@
 """Set-based SQL from a staging table into the model's table.
 
-One statement per file resolves every reference by joining the staging rows to the
-referenced tables on (organization_id, external_id) — a reference resolves whether
-its row came earlier in this bundle (already upserted in this transaction) or was
-imported before — and upserts with `INSERT … ON CONFLICT … DO UPDATE … WHERE the row
-differs`, so unchanged rows are not rewritten and `RETURNING (xmax = 0)` tells created
-from updated. Rows whose references do not resolve simply do not join; only when
-some are missing are the (slower) per-column anti-joins run to say which and why.
-The organization is a bound parameter in every statement, on top of row-level
-security.
+Every reference is resolved by joining the staging rows to the referenced tables on
+(organization_id, external_id) — a reference resolves whether its row came earlier in
+this bundle (already written in this transaction) or was imported before. Rows whose
+references do not resolve simply do not join; only when some are missing are the
+(slower) per-column anti-joins run to say which and why.
+
+Writing is split by what each row needs, so that each costs only what it must:
+
+- a first load into an organization's empty table is one plain `INSERT … SELECT`
+  (no conflict arbitration, no join to the target);
+- otherwise one statement joins the staging rows to the target by its key, INSERTs
+  the rows whose key is new, UPDATEs only the rows that differ (`IS DISTINCT FROM`)
+  and leaves the unchanged ones alone — not rewritten, and not even locked, which
+  `INSERT … ON CONFLICT DO UPDATE … WHERE` would do for every existing row.
+
+Concurrent imports into one organization are excluded by the run's advisory lock; a
+row written by anything else between the join and the INSERT fails the run on the
+unique constraint (it is retried), never silently. The organization is a bound
+parameter in every statement, on top of row-level security.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.db import connection
 
 from episodes.imports.schema import FILES_BY_NAME, Column, FileSpec
 from episodes.imports.staging import staging_table
+
+_VARCHAR = re.compile(r"varchar\(\d+\)")
 
 
 @dataclass(frozen=True)
@@ -28,6 +45,16 @@ class Upserted:
     @property
     def unchanged(self) -> int:
         return self.considered - self.created - self.updated
+
+
+@cache
+def _column_types(model: str) -> dict[str, str]:
+    """The model table's column → its PostgreSQL type (values are cast to it, so the
+    change test compares exactly what would be stored)."""
+    fields = apps.get_model(model)._meta.concrete_fields
+    # Without varchar's length: an explicit cast would silently truncate a value that
+    # the INSERT's assignment cast refuses (validation keeps them short anyway).
+    return {field.column: _VARCHAR.sub("varchar", field.db_type(connection)) for field in fields}
 
 
 def _value(column: Column) -> str:
@@ -53,48 +80,126 @@ def _joins(spec: FileSpec) -> list[str]:
     return joins + list(spec.extra_joins)
 
 
-def upsert_sql(spec: FileSpec) -> str:
-    columns = list(spec.columns)
-    targets = ["organization_id", *(c.db_column for c in columns), *spec.derived]
-    values = ["%(org)s", *(_value(c) for c in columns), *spec.derived.values()]
-    targets += list(spec.insert_only)
-    values += list(spec.insert_only.values())
+@dataclass(frozen=True)
+class _Parts:
+    targets: list[str]  # written on insert, in order (organization_id first)
+    values: dict[str, str]  # target → SQL value over the staging row and the joins
+    keys: dict[str, str]  # conflict-key target → its value, uncast (so it can use the index)
+    updated: list[str]  # targets rewritten when a row changed
+    joins: str
+    where: str
+
+
+def _parts(spec: FileSpec) -> _Parts:
+    types = _column_types(spec.model)
+    raw = {c.db_column: _value(c) for c in spec.columns}
+    raw.update(spec.derived)
+    raw.update(spec.insert_only)
+    values = {target: f"CAST({value} AS {types[target]})" for target, value in raw.items()}
+    targets = ["organization_id", *values]
     key = set(spec.conflict_key)
-    updated = [t for t in targets if t != "organization_id" and t not in key]
-    updated = [t for t in updated if t not in spec.insert_only]
+    updated = [t for t in values if t not in key and t not in spec.insert_only]
     resolved = [
         f"(s.{c.name} IS NULL OR r_{c.name}.id IS NOT NULL)"
-        for c in columns
+        for c in spec.columns
         if c.references and not c.required
     ]
-    where = f"WHERE {' AND '.join(resolved)}" if resolved else ""
-    joins = "\n".join(_joins(spec))
+    return _Parts(
+        targets=targets,
+        values={"organization_id": "%(org)s", **values},
+        keys={"organization_id": "%(org)s", **{key: raw[key] for key in spec.conflict_key}},
+        updated=updated,
+        joins="\n".join(_joins(spec)),
+        where=f"WHERE {' AND '.join(resolved)}" if resolved else "",
+    )
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'
+
+
+def insert_sql(spec: FileSpec) -> str:
+    """First load: every resolved staging row is a new row."""
+    parts = _parts(spec)
     return f"""
-        WITH source AS MATERIALIZED (
-            SELECT {", ".join(values)}
-            FROM {staging_table(spec)} s
-            {joins}
-            {where}
-        ),
-        upserted AS (
-            INSERT INTO {spec.table} AS t ({", ".join(targets)})
-            SELECT * FROM source
-            ON CONFLICT (organization_id, {", ".join(spec.conflict_key)}) DO UPDATE
-            SET {", ".join(f"{c} = EXCLUDED.{c}" for c in updated)}
-            WHERE ({", ".join(f"t.{c}" for c in updated)})
-                IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in updated)})
-            RETURNING (t.xmax = 0) AS created
-        )
-        SELECT (SELECT count(*) FROM source),
-               count(*) FILTER (WHERE created),
-               count(*) FILTER (WHERE NOT created)
-        FROM upserted
+        INSERT INTO {spec.table} ({", ".join(parts.targets)})
+        SELECT {", ".join(parts.values.values())}
+        FROM {staging_table(spec)} s
+        {parts.joins}
+        {parts.where}
     """
 
 
-def upsert(cursor, spec: FileSpec, params: dict) -> Upserted:
-    cursor.execute(upsert_sql(spec), params)
-    return Upserted(*cursor.fetchone())
+def upsert_sql(spec: FileSpec) -> str:
+    """Insert new keys, update changed rows, skip (and do not lock) unchanged ones."""
+    parts = _parts(spec)
+    # Uncast, so that the target's unique index serves the join even when the plan is
+    # a nested loop (the target's statistics predate this run's rows).
+    key_match = " AND ".join(f"t.{key} = {value}" for key, value in parts.keys.items())
+    updated = parts.updated
+    changed = (
+        f"({', '.join(f't.{c}' for c in updated)})"
+        f" IS DISTINCT FROM ({', '.join(parts.values[c] for c in updated)})"
+        if updated
+        else "false"
+    )
+    selected = ", ".join(f"{value} AS {_quoted(t)}" for t, value in parts.values.items())
+    return f"""
+        WITH source AS MATERIALIZED (
+            SELECT {selected}, t.id AS existing_id, {changed} AS changed
+            FROM {staging_table(spec)} s
+            {parts.joins}
+            LEFT JOIN {spec.table} t ON {key_match}
+            {parts.where}
+        ),
+        inserted AS (
+            INSERT INTO {spec.table} ({", ".join(parts.targets)})
+            SELECT {", ".join(_quoted(t) for t in parts.targets)}
+            FROM source WHERE existing_id IS NULL
+            RETURNING 1
+        ),
+        updated AS (
+            UPDATE {spec.table} t
+            SET {", ".join(f"{c} = source.{_quoted(c)}" for c in updated) or "id = t.id"}
+            FROM source
+            WHERE source.changed AND t.id = source.existing_id
+              AND t.organization_id = %(org)s
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM source),
+               (SELECT count(*) FROM inserted),
+               (SELECT count(*) FROM updated)
+    """
+
+
+def has_rows(cursor, spec: FileSpec, params: dict) -> bool:
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {spec.table} WHERE organization_id = %(org)s)", params
+    )
+    return cursor.fetchone()[0]
+
+
+# Staged rows from which every join is a hash join. The referenced and target tables
+# were mostly written in this very transaction, after their statistics were taken (and
+# the application role may not ANALYZE them), so the planner thinks the organization
+# has a handful of rows there and plans nested loops; for a big file, a nested loop
+# whose inner side is not an index probe would rescan the staging table per outer row.
+HASH_JOINS_FROM = 20_000
+
+
+def upsert(cursor, spec: FileSpec, params: dict, rows: int = 0) -> Upserted:
+    """Write the staging table of `spec` (`rows` staged rows) into its model's table."""
+    if rows >= HASH_JOINS_FROM:
+        cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
+    try:
+        if not has_rows(cursor, spec, params):
+            cursor.execute(insert_sql(spec), params)
+            return Upserted(cursor.rowcount, cursor.rowcount, 0)
+        cursor.execute(upsert_sql(spec), params)
+        return Upserted(*cursor.fetchone())
+    finally:
+        if rows >= HASH_JOINS_FROM:
+            cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
 
 
 def duplicate_lines(cursor, spec: FileSpec) -> list[tuple[int, int]]:

@@ -167,13 +167,24 @@ def _memoised(convert: Converter) -> Converter:
     return _Memo(convert).__getitem__
 
 
-def converter_for(column: Column) -> Converter:
-    """The cell converter of a column, blanks included (see `_blank_aware`)."""
+# COPY's text format: a NULL, and the characters a value must escape.
+COPY_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_escape(value: str | None) -> str:
+    """A staging value as a field of COPY's text format."""
+    return COPY_NULL if value is None else value.translate(_COPY_ESCAPES)
+
+
+def converter_for(column: Column, *, null: str | None = None) -> Converter:
+    """The cell converter of a column, blanks included (see `_blank_aware`); a blank
+    optional cell becomes `null` (None, or `COPY_NULL` for COPY's text format)."""
     if column.kind is Kind.TEXT:
         # Free text and ids: mostly unique, nothing to memoise.
-        return _blank_aware(column, _text(column))
+        return _blank_aware(column, _text(column), null)
     if column.kind is Kind.DATETIME:
-        return _blank_aware(column, _datetime_value)
+        return _blank_aware(column, _datetime_value, null)
     if column.kind is Kind.TIMEZONE:
         text = _text(column)
         convert = lambda value: _timezone_value(text(value))  # noqa: E731
@@ -185,10 +196,10 @@ def converter_for(column: Column) -> Converter:
         convert = _list(column)
     else:
         convert = _SIMPLE[column.kind]
-    return _memoised(_blank_aware(column, convert))
+    return _memoised(_blank_aware(column, convert, null))
 
 
-def _blank_aware(column: Column, convert: Converter) -> Converter:
+def _blank_aware(column: Column, convert: Converter, null: str | None = None) -> Converter:
     """Blank cells: an error when required, else NULL (the model default applies)."""
     required = column.required
 
@@ -197,7 +208,7 @@ def _blank_aware(column: Column, convert: Converter) -> Converter:
             return convert(value)
         if required:
             raise CellError("required value is empty")
-        return None
+        return null
 
     return convert_cell
 
@@ -243,6 +254,7 @@ class RowConverter:
         self._positions = [header.positions[column.name] for column in self.columns]
         self._names = [column.name for column in self.columns]
         self._fast = [converter_for(column) for column in self.columns]
+        self._copy = [converter_for(column, null=COPY_NULL) for column in self.columns]
         pick = itemgetter(*self._positions) if self._positions else (lambda fields: ())
         # itemgetter of one position returns the item, not a 1-tuple.
         self._pick = pick if len(self._positions) != 1 else (lambda fields: (pick(fields),))
@@ -266,6 +278,26 @@ class RowConverter:
             return list(map(call, self._fast, self._pick(fields))), []
         except CellError:
             return self._explain(fields)
+
+    def copy_line(self, fields: list[str]) -> tuple[str | None, list[tuple[str, str]]]:
+        """Like `convert`, but the values come as one line of COPY's text format
+        (tab-separated, without the newline), or None with the row's errors.
+
+        Converters never produce a backslash, tab or line break of their own, so a
+        row whose cells hold none of them is joined as is; only the rare row that does
+        is escaped value by value.
+        """
+        if len(fields) != self._width:
+            return None, [("", f"expected {self._width} fields, found {len(fields)}")]
+        picked = self._pick(fields)
+        try:
+            values = list(map(call, self._copy, picked))
+        except CellError:
+            return None, self._explain(fields)[1]
+        raw = "".join(picked)
+        if "\\" in raw or "\t" in raw or "\n" in raw or "\r" in raw:
+            values = list(map(copy_escape, map(call, self._fast, picked)))
+        return "\t".join(values), []
 
     def _explain(self, fields: list[str]) -> tuple[list[str | None], list[tuple[str, str]]]:
         values: list[str | None] = []

@@ -13,7 +13,7 @@ from django.apps import apps
 from billing.models import ChargeLine, Claim, FeeSchedule, PatientPayment, Payer
 from clinics.models import Clinic, Clinician, ScheduleCapacity
 from episodes.imports.schema import FILES
-from episodes.models import Appointment, Eligibility, PlanOfCare, Referral, Visit
+from episodes.models import Appointment, Eligibility, Patient, PlanOfCare, Referral, Visit
 from ptrevops.tenancy.context import tenant_context
 from ptrevops.tenancy.roles import current_role
 from tests.imports.bundles import SAMPLE, sample, write_bundle
@@ -272,3 +272,38 @@ def test_report_is_json_serialisable(org, tmp_path, run_import):
     }
     assert document["files"]["payers.csv"]["failed"] == 1
     assert "total" in document["timings"] and "charges.upsert" in document["timings"]
+
+
+def test_new_changed_and_unchanged_rows_in_one_file(org, tmp_path, run_import):
+    run_import(org, write_bundle(tmp_path / "bundle", sample()))
+    files = sample()
+    files["patients"][0]["last_name"] = "Lovelace"
+    files["patients"].append(
+        {"patient_id": "PT9", "first_name": "New", "last_name": "Patient",
+         "birth_date": "1990-01-01", "sex": "", "zip": ""}
+    )  # fmt: skip
+    files["fee_schedules"][0]["allowed_amount"] = "32.00"
+    files["fee_schedules"].append({**files["fee_schedules"][0], "effective_from": "2027-01-01"})
+
+    report = run_import(org, write_bundle(tmp_path / "delta", files))
+
+    assert report.succeeded, report.errors
+    patients, fees = report.files["patients.csv"], report.files["fee_schedules.csv"]
+    assert (patients.created, patients.updated, patients.unchanged) == (1, 1, 1)
+    unchanged_fees = len(files["fee_schedules"]) - 2
+    assert (fees.created, fees.updated, fees.unchanged) == (1, 1, unchanged_fees)
+    with tenant_context(org.pk):
+        assert Patient.objects.get(external_id="PT1").last_name == "Lovelace"
+        assert Patient.objects.get(external_id="PT9").first_name == "New"
+
+
+def test_text_with_tabs_backslashes_and_line_breaks_round_trips(org, tmp_path, run_import):
+    files = sample()
+    files["patients"][0]["last_name"] = 'Back\\slash\ttab "q"\nline \\N'
+
+    report = run_import(org, write_bundle(tmp_path / "bundle", files))
+
+    assert report.succeeded, report.errors
+    with tenant_context(org.pk):
+        patient = Patient.objects.get(external_id="PT1")
+        assert patient.last_name == 'Back\\slash\ttab "q"\nline \\N'
