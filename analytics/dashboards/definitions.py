@@ -126,7 +126,7 @@ DEFINITIONS: dict[str, Definition] = {
         "episodes.",
     ),
     "visits_per_episode": Definition(
-        "Visits per episode", "ratio", "Visits of the discharged episodes ÷ discharged episodes."
+        "Visits per episode", "number", "Visits of the discharged episodes ÷ discharged episodes."
     ),
     "referrals_received": Definition(
         "Referrals received", "count", "Referrals with a received date in the period."
@@ -139,7 +139,7 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "visits_per_referral": Definition(
         "Visits per referral",
-        "ratio",
+        "number",
         "Visits to date in the episodes of referrals received in the period ÷ referrals.",
     ),
     "claims_first_adjudicated": Definition(
@@ -196,5 +196,86 @@ DEFINITIONS: dict[str, Definition] = {
         "count",
         "Open episodes with no future scheduled appointment and no visit in the last 7 days, "
         "as of the period end.",
+    ),
+    # -- figures derived from the spec's metrics (the dashboards' own, said here) -------
+    "net_collected_per_referral": Definition(
+        "Net collected per referral",
+        "money",
+        "Derived from spec metrics: the net collected revenue (insurance paid + patient paid, "
+        "to date) of all visits to date of the episodes of the referrals received in the "
+        "period — the visits counted by visits per referral — ÷ referrals received. A "
+        "referral that never became an episode adds a referral and no money.",
+        "finalized visits (attended, with a date of service)",
+    ),
+    "sources_going_quiet": Definition(
+        "Sources going quiet",
+        "count",
+        "Referral sources with referrals received in the prior period of the same length and, "
+        "in the current period, none or at most half as many (referrals received, by the "
+        "referral's source).",
+    ),
+    "payer_mix": Definition(
+        "Payer mix",
+        "money",
+        "Visits and net collected revenue of the visits in the period by the payer of each "
+        "visit's primary claim; visits with no claim have no payer (shown as 'no payer').",
+        "finalized visits (attended, with a date of service)",
+    ),
+    "days_to_pay": Definition(
+        "Days to pay",
+        "number",
+        "For claims first adjudicated in the period: days from the claim's submitted date to "
+        "the payment date (BPR16) of its first remittance; median and 90th percentile "
+        "(interpolated) by the claim's payer.",
+    ),
+    "underpaid_line_list": Definition(
+        "Underpaid lines (list)",
+        "money",
+        "The underpaid lines of the underpaid-lines metric: expected allowed, net paid (Σ "
+        "SVC03 to date), received (net paid + net patient responsibility) and the shortfall "
+        "after contract-explained reductions (CARC 59, 253).",
+    ),
+    "denial_dollars_at_stake": Definition(
+        "Denial dollars at stake",
+        "money",
+        "Σ amount of the denials in the work queue whose status is open now, on claims of "
+        "visits with a date of service in the period, by root cause and payer.",
+    ),
+    "denials_by_carc": Definition(
+        "Denied claims by CARC",
+        "count",
+        "Denied claims (at first adjudication, in the period) by the CARC of the denying "
+        "CO/OA/PI adjustment (the largest if several); none when denied by CLP02 = 4 alone.",
+    ),
+    "ar_over_90": Definition(
+        "A/R over 90 days",
+        "ratio",
+        "A/R in the 91–120 and 120+ buckets ÷ A/R total, as of the period end.",
+    ),
+    "attended_heatmap": Definition(
+        "Attended appointments by weekday and hour",
+        "count",
+        "Attended appointments (arrived or completed) dated in the period by the weekday and "
+        "hour of their start in the clinic's local time. Counts, not utilization: capacity is "
+        "known per day only, so a utilization by hour cannot be computed.",
+        "attended appointments",
+    ),
+    "under_scheduled_episodes": Definition(
+        "Under-scheduled patients",
+        "count",
+        "Open episodes (started, not discharged, as of the period end) whose booked "
+        "appointments (status scheduled) over the next 4 weeks from the period end are fewer "
+        "than the current plan of care's visits per week × 4 (prorated when the plan ends "
+        "sooner), or that are booked before the start, past the end date or past the visit "
+        "count of the authorization for the episode's primary payer. Authorized visits are "
+        "consumed by visits in the window billed to that payer.",
+        "scheduled appointments",
+    ),
+    "copays_by_staff": Definition(
+        "Copays collected at time of service by staff member",
+        "money",
+        "The numerator of copay collected at time of service (copays with the visit's id "
+        "collected on the date of service, over visits in the period) by who collected them.",
+        "attended appointments",
     ),
 }

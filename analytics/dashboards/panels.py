@@ -18,6 +18,18 @@ class Panel:
     columns: list[str]
     rows: list[list] = field(default_factory=list)
     note: str = ""
+    # Per row, the drill-down URL of the rows behind it (None: no drill-down).
+    links: list[str | None] = field(default_factory=list)
+    # Lists (at-risk episodes, underpaid lines) are tables without a chart.
+    wide: bool = False
+
+    @property
+    def table_rows(self) -> list[tuple[str | None, list]]:
+        links = self.links or []
+        return [
+            (links[index] if index < len(links) else None, row)
+            for index, row in enumerate(self.rows)
+        ]
 
     def csv_response(self, filename_stem: str) -> HttpResponse:
         buffer = io.StringIO()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import replace
+from urllib.parse import urlencode
+
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import View
 
 from analytics.dashboards import figures
@@ -13,6 +18,18 @@ from analytics.dashboards.panels import Panel, money_cell, number_cell, ratio_ce
 from clinics.models import Clinic
 from clinics.permissions import Capability
 from ptrevops.tenancy.views import OrganizationViewMixin
+
+# The dashboards' sub-navigation: (URL name, label).
+DASHBOARD_PAGES = [
+    ("overview", "Overview"),
+    ("dashboard-referrals", "Referrals"),
+    ("dashboard-episodes", "Episodes"),
+    ("dashboard-schedule", "Schedule"),
+    ("dashboard-payers", "Payers"),
+    ("dashboard-denials", "Denials"),
+    ("dashboard-ar", "A/R"),
+    ("dashboard-copays", "Copays"),
+]
 
 OVERVIEW_KPIS = [
     "ncrpv",
@@ -40,6 +57,34 @@ def _format(name: str, value) -> str:
     return number_cell(value)
 
 
+def derived_kpi(name: str, value, prior=None, *, kind: str | None = None) -> dict:
+    """A tile for a figure the page derives (not a metric of the document)."""
+    kind = kind or DEFINITIONS[name].kind
+    change = None
+    if value is not None and prior not in (None, 0):
+        change = (float(value) - float(prior)) / abs(float(prior))
+
+    def text(number):
+        if number is None:
+            return "—"
+        if kind == "money":
+            return money_cell(float(number))
+        if kind == "ratio":
+            return ratio_cell(float(number))
+        return number_cell(number)
+
+    return {
+        "name": name,
+        "title": DEFINITIONS[name].title,
+        "value": text(value),
+        "prior": text(prior) if prior is not None else None,
+        "change": change,
+        "change_text": "" if change is None else f"{abs(change):.1%}",
+        "visit": DEFINITIONS[name].visit,
+        "entry": {},
+    }
+
+
 def _kpi(name: str, current: dict, prior: dict) -> dict:
     now, before = metric_value(current, name), metric_value(prior, name)
     change = None
@@ -51,6 +96,7 @@ def _kpi(name: str, current: dict, prior: dict) -> dict:
         "value": _format(name, now),
         "prior": _format(name, before),
         "change": change,
+        "change_text": "" if change is None else f"{abs(change):.1%}",
         "visit": DEFINITIONS[name].visit,
         "entry": current.get(name) or {},
     }
@@ -58,14 +104,22 @@ def _kpi(name: str, current: dict, prior: dict) -> dict:
 
 class DashboardView(OrganizationViewMixin, View):
     capability = Capability.VIEW_DASHBOARDS
-    template_name = ""
+    template_name = "analytics/dashboard.html"
     page_title = ""
+    # Which "visit" the page's numbers count (domain/rules.md: say it on every dashboard).
+    visit_note = ""
 
     def get(self, request):
         form = DashboardFilterForm(
             request.GET, membership=self.membership, organization=self.organization
         )
-        context = {"form": form, "page_title": self.page_title, "definitions": DEFINITIONS}
+        context = {
+            "form": form,
+            "page_title": self.page_title,
+            "definitions": DEFINITIONS,
+            "visit_note": self.visit_note,
+            "dashboard_pages": DASHBOARD_PAGES,
+        }
         if form.is_valid():
             selection = form.selection()
             context["selection"] = selection
@@ -84,6 +138,11 @@ class DashboardView(OrganizationViewMixin, View):
 class OverviewView(DashboardView):
     template_name = "analytics/overview.html"
     page_title = "Overview"
+    visit_note = (
+        "Visits and NCRPV count finalized visits (attended appointments with a date of "
+        "service; NCRPV only billable ones); utilization and arrival rate count scheduled "
+        "appointments."
+    )
 
     def build(self, selection) -> dict:
         organization = self.organization
@@ -118,6 +177,7 @@ class OverviewView(DashboardView):
                     ]
                     for r in by_month.itertuples()
                 ],
+                links=[drill_url("visits", selection, "month", p) for p in by_month["period"]],
                 note="Hollow markers: months whose remittances are not yet mature.",
             ),
             Panel(
@@ -129,6 +189,7 @@ class OverviewView(DashboardView):
                 ),
                 columns=["Month", "Visits", "Billable visits"],
                 rows=[[r.period, r.visits, r.billable_visits] for r in by_month.itertuples()],
+                links=[drill_url("visits", selection, "month", p) for p in by_month["period"]],
             ),
             Panel(
                 id="clinic-ncrpv",
@@ -155,6 +216,7 @@ class OverviewView(DashboardView):
                     ]
                     for r in by_clinic.itertuples()
                 ],
+                links=[drill_url("visits", selection, "clinic", p) for p in by_clinic["period"]],
                 note="The dashed line is the whole selection (group).",
             ),
             Panel(
@@ -175,6 +237,9 @@ class OverviewView(DashboardView):
                 rows=[
                     [r.label, ratio_cell(r.schedule_utilization)] for r in by_clinic.itertuples()
                 ],
+                links=[
+                    drill_url("appointments", selection, "clinic", p) for p in by_clinic["period"]
+                ],
             ),
         ]
         return {
@@ -186,6 +251,47 @@ class OverviewView(DashboardView):
 
 def _float(value):
     return None if value is None else float(value)
+
+
+def month_bounds(selection, label: str) -> tuple:
+    """The days of month ``label`` (YYYY-MM) inside the selection's period."""
+    year, month = (int(part) for part in label.split("-"))
+    first = datetime.date(year, month, 1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return max(first, selection.start), min(last, selection.end)
+
+
+def narrowed(selection, dimension: str | None = None, value: str | None = None):
+    """The selection narrowed to one row of a table: a month, clinic, payer, clinician
+    or referral source (external id)."""
+    if dimension is None:
+        return selection
+    if dimension == "month":
+        start, end = month_bounds(selection, value)
+        return replace(selection, start=start, end=end)
+    if dimension == "period":
+        start, end = value
+        return replace(selection, start=start, end=end)
+    attribute = {
+        "clinic": "clinics",
+        "payer": "payers",
+        "clinician": "clinicians",
+        "source": "sources",
+    }[dimension]
+    return replace(selection, **{attribute: [value]})
+
+
+def drill_url(
+    kind: str, selection, dimension: str | None = None, value=None, **extra
+) -> str | None:
+    """The drill-down page listing the ``kind`` rows behind one table row; ``None`` for
+    rows without a value (e.g. visits with no payer): they cannot be filtered on."""
+    if dimension is not None and value in (None, ""):
+        return None
+    query = narrowed(selection, dimension, value).query_string()
+    if extra:
+        query += "&" + urlencode(extra)
+    return f"{reverse('dashboard-rows', args=[kind])}?{query}"
 
 
 def definitions(request):

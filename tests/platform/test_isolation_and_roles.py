@@ -74,8 +74,17 @@ def _named_patterns_with_arguments():
     return names
 
 
+# URLs whose path argument is not an object: they name objects by external id in the
+# query string, resolved inside the current organization, and have their own leak tests.
+QUERY_SCOPED_URLS = {
+    "dashboard-rows": "tests/dashboards/test_pages.py "
+    "::test_another_organizations_data_never_appears",
+}
+
+
 def test_every_object_url_is_covered_by_the_leak_test():
-    assert _named_patterns_with_arguments() - set(OBJECT_URLS) == set()
+    covered = set(OBJECT_URLS) | set(QUERY_SCOPED_URLS)
+    assert _named_patterns_with_arguments() - covered == set()
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_URLS))

@@ -1,0 +1,613 @@
+"""Row-level reads behind the dashboards: the rows a number is made of, and the few
+figures the spec has no metric for (heatmap, days to pay, copays by staff member…).
+
+Rows come from the metrics module's own SQL: ``metric_rows`` runs one of its family
+queries (``analytics.metrics.queries``) with the group key replaced by a row id, so a
+drill-down lists exactly the visits / claims / episodes the metric counted, with the
+metric's own per-row values (a visit's insurance paid, a claim's denied flag…). Every
+statement binds the organization and runs under row-level security.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Max, Q, Sum
+
+from analytics.metrics.filters import GroupBy, MetricFilters
+from analytics.metrics.queries.base import MetricQuery, NotAttributable
+from analytics.metrics.queries.charge_lines import ChargeLineContractQuery
+from analytics.metrics.queries.claims import (
+    CLAIM_ATTRIBUTION,
+    FIRST_ADJUDICATION_ORDER,
+    FirstAdjudicationQuery,
+)
+from analytics.metrics.queries.episodes import (
+    EPISODE_ATTRIBUTION,
+    AtRiskEpisodeQuery,
+    DischargedEpisodeQuery,
+    ReferralQuery,
+    episode_joins,
+)
+from analytics.metrics.queries.receivables import (
+    CLAIM_BALANCE_ATTRIBUTION,
+    PATIENT_BALANCE_ATTRIBUTION,
+    ReceivablesQuery,
+)
+from analytics.metrics.queries.schedule import AppointmentQuery
+from analytics.metrics.queries.visits import VisitMoneyQuery, visit_selection
+from billing.models import Adjustment, ChargeLine, Claim, ClaimPayment, Denial, ServicePayment
+from billing.rules.authorizations import (
+    Authorization as AuthorizationRule,
+)
+from billing.rules.authorizations import (
+    authorization_coverage,
+    bookings_not_covered,
+    under_scheduled,
+)
+from episodes.models import Appointment, Authorization, Episode, Referral, Visit
+
+# -- the metrics module's SQL, one row per visit / claim / episode ----------------------
+
+
+def _keyed(query_class: type[MetricQuery], key: str | dict[Any, str]) -> type[MetricQuery]:
+    """``query_class`` grouping by ``key`` (an SQL expression) instead of an attribute.
+
+    ``key`` may map an attribution (the object the family passes to ``group``) to its
+    own expression, for families with two row kinds (A/R: claims and patient balances).
+    """
+
+    class Keyed(query_class):  # type: ignore[misc, valid-type]
+        def group(self, attribution) -> str:
+            if isinstance(key, dict):
+                return key[id(attribution)]
+            return key
+
+    Keyed.__name__ = f"Keyed{query_class.__name__}"
+    return Keyed
+
+
+def run_keyed(
+    query_class: type[MetricQuery],
+    filters: MetricFilters,
+    key,
+    *,
+    replace_sql=(),
+    params: dict[str, Any] | None = None,
+) -> dict[Any, dict[str, Any]]:
+    """Rows of ``query_class`` per value of ``key``: {key value: row}. A selection the
+    family cannot be attributed to gives no rows."""
+    query = _keyed(query_class, key)(replace(filters, group_by=None))
+    try:
+        statement = query.sql()
+    except NotAttributable:
+        return {}
+    for old, new in replace_sql:
+        if old not in statement:  # the metric's SQL changed: fail loudly, never silently
+            raise RuntimeError(f"metric SQL no longer contains {old!r}")
+        statement = statement.replace(old, new, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, {**query.params, **(params or {})})
+        columns = [column.name for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return {row.pop("grp"): row for row in rows}
+
+
+def visit_rows(filters: MetricFilters, *, episode_id: int | None = None) -> dict[int, dict]:
+    """Per visit in the period: the visit metrics' own values (billable, gross, insurance
+    and patient paid, copay at TOS and due)."""
+    replace_sql = ()
+    if episode_id is not None:
+        period = "v.date_of_service BETWEEN %(start)s AND %(end)s"
+        replace_sql = ((period, f"{period} AND v.episode_id = {int(episode_id)}"),)
+    return run_keyed(VisitMoneyQuery, filters, "v.id", replace_sql=replace_sql)
+
+
+def claim_rows(filters: MetricFilters) -> dict[int, dict]:
+    """Per claim first adjudicated in the period: denied / clean, root cause (and the
+    CARC behind it)."""
+    rows = run_keyed(
+        FirstAdjudicationQuery,
+        filters,
+        "c.id",
+        replace_sql=(
+            (
+                "coalesce(cat.category, %(other)s) AS root_cause",
+                "coalesce(cat.category, %(other)s) || '|' || coalesce(d.carc, '') AS root_cause",
+            ),
+        ),
+    )
+    for row in rows.values():
+        found = row.pop("root_causes") or {}
+        if isinstance(found, str):  # Django's connection hands jsonb back as text
+            found = json.loads(found)
+        cause, _, carc = (next(iter(found), "") if row["denied_claims"] else "").partition("|")
+        row["root_cause"], row["carc"] = cause, carc
+    return rows
+
+
+def receivable_rows(filters: MetricFilters) -> dict[str, dict]:
+    """A/R as of the selection's as-of date: ``c<claim id>`` (claim balance) and
+    ``v<visit id>`` (patient balance) rows, with their aging bucket amounts."""
+    return run_keyed(
+        ReceivablesQuery,
+        filters,
+        {
+            id(CLAIM_BALANCE_ATTRIBUTION): "('c' || c.id)",
+            id(PATIENT_BALANCE_ATTRIBUTION): "('v' || v.id)",
+        },
+    )
+
+
+def discharged_episode_rows(filters: MetricFilters) -> dict[int, dict]:
+    return run_keyed(DischargedEpisodeQuery, filters, "e.id")
+
+
+def at_risk_episode_rows(filters: MetricFilters) -> dict[int, dict]:
+    return run_keyed(AtRiskEpisodeQuery, filters, "e.id")
+
+
+def referral_rows(filters: MetricFilters) -> dict[int, dict]:
+    return run_keyed(ReferralQuery, filters, "r.id")
+
+
+def appointment_rows(filters: MetricFilters, key: str = "a.id") -> dict[Any, dict]:
+    return run_keyed(AppointmentQuery, filters, key)
+
+
+def line_rows(filters: MetricFilters) -> dict[int, dict]:
+    """Per charge line on a claim with DOS in the period: expected allowed, received,
+    underpaid flag and amount — the contract metrics per line."""
+    return run_keyed(ChargeLineContractQuery, filters, "cl.id")
+
+
+# -- referrals: net collected per referral ----------------------------------------------
+
+
+def referral_money(filters: MetricFilters, referral_ids: list[int]) -> dict[int, Decimal]:
+    """Net collected revenue (spec: insurance paid + patient paid, to date) of all visits
+    to date of the episodes of ``referral_ids``, per referral.
+
+    The visit money SQL of the metrics module, over the visits of those episodes instead
+    of the visits of a period; the referral selection already applied the filters.
+    """
+    if not referral_ids:
+        return {}
+    unfiltered = replace(filters, clinics=(), clinicians=(), payers=(), sources=())
+    rows = run_keyed(
+        VisitMoneyQuery,
+        unfiltered,
+        "ve.referral_id",
+        replace_sql=(
+            (
+                "v.date_of_service BETWEEN %(start)s AND %(end)s",
+                "ve.referral_id = ANY(%(referral_ids)s)",
+            ),
+        ),
+        params={"referral_ids": [int(i) for i in referral_ids]},
+    )
+    return {key: row["insurance_paid"] + row["patient_paid"] for key, row in rows.items()}
+
+
+# -- schedule ----------------------------------------------------------------------------
+
+
+def appointments_by_clinic_month(filters: MetricFilters) -> dict[tuple[int, str], dict]:
+    """Appointment counts per (clinic id, local month) — the arrival-rate inputs."""
+    rows = appointment_rows(
+        filters, "(a.clinic_id::text || '|' || to_char(a.local_date, 'YYYY-MM'))"
+    )
+    result = {}
+    for key, row in rows.items():
+        clinic, month = key.split("|")
+        result[(int(clinic), month)] = row
+    return result
+
+
+def attended_by_weekday_hour(filters: MetricFilters, default_timezone: str) -> dict:
+    """Attended appointments and minutes per (ISO weekday 1–7, hour 0–23) of their start
+    in the clinic's local time (the organization's time zone when the clinic has none)."""
+    key = (
+        "(SELECT to_char(a.starts_at AT TIME ZONE coalesce(nullif(ck.timezone, ''), "
+        "%(default_tz)s), 'ID|HH24') FROM clinics_clinic ck"
+        " WHERE ck.id = a.clinic_id AND ck.organization_id = %(org)s)"
+    )
+    rows = run_keyed(AppointmentQuery, filters, key, params={"default_tz": default_timezone})
+    result = {}
+    for slot, row in rows.items():
+        weekday, hour = slot.split("|")
+        result[(int(weekday), int(hour))] = row
+    return result
+
+
+# -- claims: days to pay ---------------------------------------------------------------
+
+
+class DaysToPayQuery(MetricQuery):
+    """Claims first adjudicated in the period (the denial-rate set): days from
+    ``submitted_on`` to the first adjudication's payment date, median and p90 per group."""
+
+    def sql(self) -> str:
+        return f"""
+        WITH first AS (
+            SELECT DISTINCT ON (cp.claim_id) cp.claim_id, r.payment_date
+            FROM billing_claimpayment cp
+            JOIN billing_remittance r ON r.id = cp.remittance_id AND r.organization_id = %(org)s
+            WHERE cp.organization_id = %(org)s AND cp.claim_id IN (
+                SELECT cp2.claim_id FROM billing_claimpayment cp2
+                JOIN billing_remittance r2
+                  ON r2.id = cp2.remittance_id AND r2.organization_id = %(org)s
+                WHERE cp2.organization_id = %(org)s AND cp2.claim_id IS NOT NULL
+                  AND r2.payment_date BETWEEN %(start)s AND %(end)s)
+            ORDER BY {FIRST_ADJUDICATION_ORDER}
+        ),
+        days AS (
+            SELECT {self.group(CLAIM_ATTRIBUTION)} AS grp,
+                   (f.payment_date - c.submitted_on) AS days
+            FROM first f
+            JOIN billing_claim c ON c.id = f.claim_id AND c.organization_id = %(org)s
+            JOIN episodes_visit v ON v.id = c.visit_id AND v.organization_id = %(org)s
+            JOIN episodes_episode ve ON ve.id = v.episode_id AND ve.organization_id = %(org)s
+            LEFT JOIN episodes_referral csrc
+              ON csrc.id = ve.referral_id AND csrc.organization_id = %(org)s
+            WHERE f.payment_date BETWEEN %(start)s AND %(end)s
+              {self.where(CLAIM_ATTRIBUTION)}
+        )
+        SELECT grp, count(*) AS claims,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days
+        FROM days GROUP BY grp
+        """
+
+
+def days_to_pay(filters: MetricFilters, dimension: str | None = "payer") -> dict[Any, dict]:
+    grouped = replace(filters, group_by=GroupBy(dimension) if dimension else None)
+    return DaysToPayQuery(grouped).fetch() or {}
+
+
+# -- copays --------------------------------------------------------------------------------
+
+
+def copays_by_staff(filters: MetricFilters) -> list[dict]:
+    """Copays collected at the time of service (the numerator of copay_collected_at_tos:
+    kind ``copay``, with the visit's id, collected on its DOS) over visits in the period,
+    per ``collected_by``."""
+    query = VisitMoneyQuery(replace(filters, group_by=None))
+    selection = visit_selection(query, period="v.date_of_service BETWEEN %(start)s AND %(end)s")
+    statement = f"""
+        WITH v AS MATERIALIZED ({selection})
+        SELECT coalesce(nullif(btrim(pp.collected_by), ''), '') AS staff,
+               count(*) AS payments, coalesce(sum(pp.amount), 0) AS amount
+        FROM billing_patientpayment pp JOIN v ON v.visit_id = pp.visit_id
+        WHERE pp.organization_id = %(org)s AND pp.kind = 'copay' AND pp.collected_on = v.dos
+        GROUP BY 1 ORDER BY amount DESC, staff
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(statement, query.params)
+        return [
+            {"staff": staff, "payments": payments, "amount": amount}
+            for staff, payments, amount in cursor.fetchall()
+        ]
+
+
+# -- denials: dollars at stake ---------------------------------------------------------
+
+
+def open_denial_dollars(filters: MetricFilters) -> list[dict]:
+    """Σ ``Denial.amount`` of open denials (status ``open`` now) on claims of visits with a
+    DOS in the period, per (root cause, payer) — attributed as claims are."""
+    query = Denial.objects.filter(
+        status="open",
+        claim__visit__date_of_service__range=(filters.start, filters.end),
+    )
+    if filters.clinics:
+        query = query.filter(claim__visit__clinic_id__in=filters.clinics)
+    if filters.clinicians:
+        query = query.filter(claim__visit__clinician_id__in=filters.clinicians)
+    if filters.payers:
+        query = query.filter(claim__payer_id__in=filters.payers)
+    if filters.sources:
+        query = query.filter(claim__visit__episode__referral__source_id__in=filters.sources)
+    return list(
+        query.values("root_cause", "claim__payer__name")
+        .annotate(amount=Sum("amount"), denials=Count("id"))
+        .order_by("-amount", "root_cause")
+    )
+
+
+# -- episodes: under-scheduled patients ---------------------------------------------------
+
+
+class OpenEpisodeQuery(MetricQuery):
+    """Episodes open as of D (started, not discharged by D) in the selection, with the
+    current plan of care's frequency and end and the booked (status scheduled)
+    appointments dated on or after D."""
+
+    def sql(self) -> str:
+        return f"""
+        SELECT e.id AS episode_id, e.patient_id, e.primary_payer_id AS payer_id,
+               poc.visits_per_week, poc.cert_end,
+               coalesce((SELECT array_agg(a.local_date ORDER BY a.local_date)
+                         FROM episodes_appointment a
+                         WHERE a.organization_id = %(org)s AND a.episode_id = e.id
+                           AND a.status = 'scheduled' AND a.local_date >= %(as_of)s),
+                        '{{}}') AS booked,
+               NULL::bigint AS grp
+        FROM episodes_episode e
+        {episode_joins(self)}
+        LEFT JOIN LATERAL (
+            SELECT p.visits_per_week, p.cert_end FROM episodes_planofcare p
+            WHERE p.organization_id = %(org)s AND p.episode_id = e.id
+            ORDER BY (p.cert_start <= %(as_of)s AND p.cert_end >= %(as_of)s) DESC,
+                     p.cert_start DESC, p.id DESC
+            LIMIT 1
+        ) poc ON TRUE
+        WHERE e.organization_id = %(org)s AND e.start_date <= %(as_of)s
+          AND (e.discharge_date IS NULL OR e.discharge_date > %(as_of)s)
+          {self.where(EPISODE_ATTRIBUTION)}
+        """
+
+
+@dataclass
+class SchedulingGap:
+    episode_id: int
+    visits_per_week: Decimal | None
+    expected: int
+    booked_next_4_weeks: int
+    under_scheduled: bool
+    not_covered: list  # UncoveredBooking
+    authorization: AuthorizationRule | None
+
+
+def under_scheduled_episodes(filters: MetricFilters, weeks: int = 4) -> list[SchedulingGap]:
+    """Open episodes whose booked appointments over the next ``weeks`` weeks from the
+    as-of date fall short of the plan of care's visits per week × weeks, or that are
+    booked past their authorization's visits or end date. Three queries in all."""
+    as_of = filters.as_of_date
+    with connection.cursor() as cursor:
+        query = OpenEpisodeQuery(replace(filters, group_by=None))
+        cursor.execute(query.sql(), query.params)
+        columns = [column.name for column in cursor.description]
+        episodes = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    if not episodes:
+        return []
+    patients = {row["patient_id"] for row in episodes}
+    # Authorized visits are consumed by billed visits (a visit with a claim to that payer)
+    # dated in the window, before the as-of date.
+    authorizations = defaultdict(list)
+    auth_rows = Authorization.objects.filter(patient_id__in=patients).values(
+        "id",
+        "patient_id",
+        "payer_id",
+        "start_date",
+        "end_date",
+        "visits_authorized",
+        "units_authorized",
+        "auth_number",
+    )
+    auth_rows = list(auth_rows)
+    used = _authorized_visits_used(auth_rows, as_of, filters.organization_id)
+    for row in auth_rows:
+        authorizations[row["patient_id"]].append(
+            AuthorizationRule(
+                payer_id=str(row["payer_id"]),
+                start_date=row["start_date"],
+                end_date=row["end_date"],
+                visits_authorized=row["visits_authorized"],
+                visits_used=used.get(row["id"], 0),
+                units_authorized=row["units_authorized"],
+                auth_number=row["auth_number"] or None,
+                authorization_id=str(row["id"]),
+            )
+        )
+    window_end = as_of + datetime.timedelta(weeks=weeks)
+    gaps = []
+    for row in episodes:
+        booked = list(row["booked"] or [])
+        frequency = row["visits_per_week"]
+        short = under_scheduled(frequency, booked, as_of, weeks, plan_end=row["cert_end"])
+        auth = None
+        uncovered = []
+        if row["payer_id"] is not None and authorizations.get(row["patient_id"]):
+            first = booked[0] if booked else as_of
+            coverage = authorization_coverage(
+                authorizations[row["patient_id"]], str(row["payer_id"]), first
+            )
+            auth = coverage.authorization
+            if auth is not None and booked:
+                uncovered = bookings_not_covered(auth, booked)
+        if not short and not uncovered:
+            continue
+        expected = 0
+        if frequency:
+            days = (window_end - as_of).days
+            if row["cert_end"] is not None:
+                days = min(days, (row["cert_end"] + datetime.timedelta(days=1) - as_of).days)
+            expected = int(frequency * max(days, 0) // 7)
+        gaps.append(
+            SchedulingGap(
+                episode_id=row["episode_id"],
+                visits_per_week=frequency,
+                expected=expected,
+                booked_next_4_weeks=sum(1 for day in booked if as_of <= day < window_end),
+                under_scheduled=short,
+                not_covered=uncovered,
+                authorization=auth,
+            )
+        )
+    return gaps
+
+
+def _authorized_visits_used(
+    auth_rows: list[dict], as_of: datetime.date, organization_id: int
+) -> dict[int, int]:
+    if not auth_rows:
+        return {}
+    statement = """
+        SELECT au.id, count(DISTINCT v.id)
+        FROM episodes_authorization au
+        JOIN episodes_episode e
+          ON e.patient_id = au.patient_id AND e.organization_id = au.organization_id
+        JOIN episodes_visit v ON v.episode_id = e.id AND v.organization_id = au.organization_id
+        WHERE au.organization_id = %(org)s AND au.id = ANY(%(ids)s)
+          AND v.date_of_service BETWEEN au.start_date AND least(au.end_date, %(as_of)s)
+          AND v.date_of_service < %(as_of)s
+          AND EXISTS (SELECT 1 FROM billing_claim c
+                      WHERE c.visit_id = v.id AND c.payer_id = au.payer_id
+                        AND c.organization_id = au.organization_id)
+        GROUP BY au.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement,
+            {"ids": [row["id"] for row in auth_rows], "as_of": as_of, "org": organization_id},
+        )
+        return dict(cursor.fetchall())
+
+
+# -- enrichment: names and links for row lists (one query per kind, never per row) -------
+
+
+def visits_detail(visit_ids) -> dict[int, dict]:
+    rows = Visit.objects.filter(pk__in=list(visit_ids)).values(
+        "id",
+        "external_id",
+        "date_of_service",
+        "episode__external_id",
+        "episode__patient__first_name",
+        "episode__patient__last_name",
+        "clinic__name",
+        "clinician__name",
+    )
+    result = {row["id"]: row for row in rows}
+    claims = defaultdict(list)
+    for claim in Claim.objects.filter(visit_id__in=list(visit_ids)).values(
+        "visit_id", "external_id", "payer__name"
+    ):
+        claims[claim["visit_id"]].append(claim)
+    for visit_id, row in result.items():
+        row["claims"] = claims.get(visit_id, [])
+    return result
+
+
+def claims_detail(claim_ids) -> dict[int, dict]:
+    claim_ids = list(claim_ids)
+    rows = Claim.objects.filter(pk__in=claim_ids).values(
+        "id",
+        "external_id",
+        "submitted_on",
+        "billed_amount",
+        "payer__name",
+        "visit__date_of_service",
+        "visit__clinic__name",
+        "visit__episode__patient__first_name",
+        "visit__episode__patient__last_name",
+    )
+    result = {
+        row["id"]: {**row, "remittances": [], "carcs": [], "paid": Decimal("0")} for row in rows
+    }
+    for payment in (
+        ClaimPayment.objects.filter(claim_id__in=claim_ids)
+        .values(
+            "claim_id",
+            "remittance__payment_date",
+            "remittance__trace_number",
+            "paid_amount",
+            "status_code",
+        )
+        .order_by("remittance__payment_date", "id")
+    ):
+        entry = result.get(payment["claim_id"])
+        if entry is not None:
+            entry["remittances"].append(payment)
+            entry["paid"] += payment["paid_amount"]
+    for adjustment in (
+        Adjustment.objects.filter(claim_payment__claim_id__in=claim_ids)
+        .values("claim_payment__claim_id", "group_code", "reason_code", "amount")
+        .order_by("id")
+    ):
+        entry = result.get(adjustment["claim_payment__claim_id"])
+        if entry is not None:
+            entry["carcs"].append(adjustment)
+    return result
+
+
+def episodes_detail(episode_ids, as_of: datetime.date | None = None) -> dict[int, dict]:
+    visits = Q(visits__date_of_service__lte=as_of) if as_of else Q()
+    rows = (
+        Episode.objects.filter(pk__in=list(episode_ids))
+        .values(
+            "id",
+            "external_id",
+            "start_date",
+            "discharge_date",
+            "discharge_reason",
+            "patient__first_name",
+            "patient__last_name",
+            "clinic__name",
+            "primary_payer__name",
+        )
+        .annotate(last_visit=Max("visits__date_of_service", filter=visits))
+    )
+    return {row["id"]: row for row in rows}
+
+
+def referrals_detail(referral_ids) -> dict[int, dict]:
+    rows = Referral.objects.filter(pk__in=list(referral_ids)).values(
+        "id",
+        "external_id",
+        "received_on",
+        "source__name",
+        "source__external_id",
+        "clinic__name",
+        "patient__first_name",
+        "patient__last_name",
+    )
+    return {row["id"]: row for row in rows}
+
+
+def appointments_detail(appointment_ids) -> dict[int, dict]:
+    rows = Appointment.objects.filter(pk__in=list(appointment_ids)).values(
+        "id",
+        "external_id",
+        "local_date",
+        "starts_at",
+        "status",
+        "visit_type",
+        "duration_minutes",
+        "clinic__name",
+        "clinician__name",
+        "patient__first_name",
+        "patient__last_name",
+    )
+    return {row["id"]: row for row in rows}
+
+
+def lines_detail(line_ids) -> dict[int, dict]:
+    line_ids = list(line_ids)
+    rows = ChargeLine.objects.filter(pk__in=line_ids).values(
+        "id",
+        "cpt_code",
+        "units",
+        "modifiers",
+        "claim__external_id",
+        "claim__payer__name",
+        "visit__date_of_service",
+        "visit__clinic__name",
+    )
+    result = {row["id"]: {**row, "paid": Decimal("0")} for row in rows}
+    for paid in (
+        ServicePayment.objects.filter(
+            charge_line_id__in=line_ids, claim_payment__claim__isnull=False
+        )
+        .values("charge_line_id")
+        .annotate(total=Sum("paid_amount"))
+    ):
+        result[paid["charge_line_id"]]["paid"] = paid["total"]
+    return result
