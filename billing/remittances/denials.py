@@ -61,15 +61,22 @@ NORMALISED_CARC = (
 
 
 def derive_sql(scope: str) -> str:
-    """INSERT the denials of the claim payments whose ids ``scope`` selects."""
+    """INSERT the denials of the claim payments whose ids ``scope`` selects.
+
+    The scope (a few candidate ids per batch) drives the joins: filtering the
+    organization's claim payments by ``IN (scope)`` let the planner scan every
+    claim payment of the organization per batch, quadratic in the file size
+    (86 s of a 100,000-claim posting).
+    """
     return f"""
-        WITH scope AS MATERIALIZED (
+        WITH candidates AS MATERIALIZED (SELECT DISTINCT id FROM ({scope}) k),
+        scope AS MATERIALIZED (
             SELECT cp.id, cp.claim_id, cp.status_code, cp.paid_amount, cp.charge_amount,
                    r.payment_date
-            FROM billing_claimpayment cp
+            FROM candidates k
+            JOIN billing_claimpayment cp ON cp.id = k.id AND cp.organization_id = %(org)s
             JOIN billing_remittance r ON r.id = cp.remittance_id AND r.organization_id = %(org)s
-            WHERE cp.organization_id = %(org)s AND cp.claim_id IS NOT NULL
-              AND cp.id IN ({scope})
+            WHERE cp.claim_id IS NOT NULL
         ),
         adj AS MATERIALIZED (
             SELECT a.id, a.claim_payment_id, a.service_payment_id, a.group_code,
