@@ -104,6 +104,9 @@ class ClaimRemit:
 
 
 def procedure_composite(line: ChargeLine) -> str:
+    """SVC01: ``HC:<code>:<modifier>...`` (cached on the line once its modifiers are final)."""
+    if line.procedure:
+        return line.procedure
     if line.modifiers:
         return "HC:" + line.cpt + ":" + ":".join(line.modifiers)
     return "HC:" + line.cpt
@@ -215,6 +218,8 @@ def pay_claim(
         )
         result.paid = payment - sequestration
         adjustments = result.adjustments
+        if sequestration:  # with the other CO reductions: one CAS segment per group
+            adjustments.append((CONTRACTUAL, "253", sequestration))
         if deductible:
             adjustments.append((PATIENT, "1", deductible))
             remit.deductible += deductible
@@ -224,8 +229,6 @@ def pay_claim(
         if copay:
             adjustments.append((PATIENT, "3", copay))
             remit.copay += copay
-        if sequestration:
-            adjustments.append((CONTRACTUAL, "253", sequestration))
         result.patient_share = deductible + coinsurance + copay
         remit.paid += result.paid
     remit.patient_responsibility = remit.deductible + remit.coinsurance + remit.copay

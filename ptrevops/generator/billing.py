@@ -32,12 +32,7 @@ from ptrevops.generator.adjudication import (
     pay_secondary,
     reversal_of,
 )
-from ptrevops.generator.catalog.payers import (
-    MEDICARE,
-    MEDICARE_PART_B_DEDUCTIBLE_CENTS,
-    PayerPlan,
-    sequestration_permille,
-)
+from ptrevops.generator.catalog.payers import MEDICARE, PayerPlan, sequestration_permille
 from ptrevops.generator.charges import (
     ERROR_CQ,
     ERROR_DUPLICATE,
@@ -55,6 +50,7 @@ from ptrevops.generator.remittance_835 import claim_loop
 if TYPE_CHECKING:
     from ptrevops.generator.clinic_simulation import ClinicSimulation
     from ptrevops.generator.episodes import Episode
+    from ptrevops.generator.patients import PlanYear
 
 # Line-level payer reactions to the deliberate defects: (CARC, RARC).
 LINE_DENIALS: dict[str, tuple[str, str]] = {
@@ -105,21 +101,6 @@ RANDOM_ELIGIBILITY_DENIALS = (
 )
 
 
-class PlanYear:
-    """A patient's benefits with one payer for one calendar year, as verified and as used."""
-
-    __slots__ = ("copay", "coinsurance", "deductible_left", "visit_limit", "visits_used")
-
-    def __init__(
-        self, copay: int, coinsurance: int, deductible_left: int, visit_limit: int, used: int
-    ) -> None:
-        self.copay = copay
-        self.coinsurance = coinsurance
-        self.deductible_left = deductible_left
-        self.visit_limit = visit_limit
-        self.visits_used = used
-
-
 class Biller:
     """Turns visits into charges, claims and scheduled remittance events for one clinic."""
 
@@ -139,6 +120,7 @@ class Biller:
         self.sequestration_by_year_month: dict[int, int] = {}
         self.charge_rows = sim.writer.buffers["charges"]
         self.charge_prefix = f"L{sim.clinic_number:03d}"
+        self.icn_prefix = f"{sim.clinic_number:03d}"
 
     # -- fee schedule -------------------------------------------------------------------
 
@@ -167,9 +149,9 @@ class Biller:
         return f"CL{self.sim.clinic_number:03d}{self.claim_number:07d}"
 
     def next_icn(self, day: int) -> str:
+        """The payer's claim control number: adjudication day and a running number."""
         self.icn_number += 1
-        year = self.sim.clock.date_text(day)[2:4]
-        return f"{year}{day % 1000:03d}{self.sim.clinic_number:03d}{self.icn_number:07d}"
+        return f"{day % 100000:05d}{self.icn_prefix}{self.icn_number:07d}"
 
     def bill_visit(
         self,
@@ -235,6 +217,10 @@ class Biller:
             line.charge_id = f"{prefix}{number:08d}"
             if line.cpt in timed_codes:
                 timed_minutes += line.minutes
+            if line.modifiers:
+                line.procedure = "HC:" + line.cpt + ":" + ":".join(line.modifiers)
+            else:
+                line.procedure = "HC:" + line.cpt
         self.charge_number = number
         billed = [line for line in lines if line.units > 0]
         claim_id = ""
@@ -360,7 +346,7 @@ class Biller:
         return None
 
     def _plan_year(self, episode: Episode, day: int) -> PlanYear:
-        return self.sim.plan_year(episode.patient, episode.payer, day)
+        return self.sim.patients.plan_year(episode.patient, episode.payer, day)
 
     def _fees_used(
         self, payer: PayerPlan, lines: list[ChargeLine], day: int, decided: int
@@ -450,7 +436,9 @@ class Biller:
             if denial[0] == "27" and episode.self_pay_from is None:
                 # The clinic learns the coverage ended and re-verifies: the rest is self-pay.
                 episode.self_pay_from = pay_day + 1 + int(rng_random() * 5)
-                sim.eligibility_lapsed(episode, episode.self_pay_from, episode.coverage_end)
+                sim.patients.eligibility_lapsed(
+                    episode, episode.self_pay_from, episode.coverage_end
+                )
             overturn = OVERTURN.get(denial[0])
             if overturn is None or rng_random() >= overturn[0]:
                 return
@@ -704,8 +692,3 @@ class Biller:
         remit = deny_claim(claim_id, copies, "18", "", episode.payer.claim_level_denials)
         remit.icn = self.next_icn(pay_day)
         self._emit(episode, remit, episode.payer, pay_day, receipt, day, clinician)
-
-
-def medicare_deductible_cents(year: int) -> int:
-    known = MEDICARE_PART_B_DEDUCTIBLE_CENTS
-    return known.get(year, known[max(known)] if year > max(known) else known[min(known)])

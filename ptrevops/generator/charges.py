@@ -37,7 +37,7 @@ EVALUATION_CODES = ("97161", "97162", "97163")
 # Clinics use untimed modalities (hot packs, unattended e-stim, traction) more than the
 # regional tables alone suggest: scale their probabilities up a little.
 ADJUNCT_SCALE = 1.3
-EVALUATION_WEIGHTS = (0.30, 0.85, 1.0)  # cumulative: low, moderate, high complexity
+# low 30%, moderate 55%, high 15% complexity
 REEVALUATION = "97164"
 
 # payer types whose claims take G0283 instead of 97014 and the CQ/CO assistant modifiers
@@ -62,6 +62,11 @@ ERROR_KX = "kx_modifier_missing"
 ERROR_DUPLICATE = "duplicate_charge_entry"
 
 
+# Units already computed for (rule, codes, minutes) in this process: the rule is a pure
+# function, and the same documentation recurs often enough to make this worth it.
+_UNITS_MEMO: dict[tuple[str, tuple[str, ...], tuple[int, ...]], tuple[int, ...]] = {}
+
+
 class ChargeLine:
     """One charge line of a visit, with what adjudication needs later."""
 
@@ -77,6 +82,7 @@ class ChargeLine:
         "error",
         "extra_units",
         "ncci_column_two",
+        "procedure",
     )
 
     def __init__(self, cpt: str, minutes: int) -> None:
@@ -91,6 +97,7 @@ class ChargeLine:
         self.error = ""  # deliberate defect on this line, if any
         self.extra_units = 0  # units billed beyond what the minutes support
         self.ncci_column_two = False  # this line needs 59/XU because of an NCCI pair
+        self.procedure = ""  # the SVC01 composite, set once the modifiers are final
 
 
 def chargemaster(first_year: int, last_year: int) -> dict[int, dict[str, int]]:
@@ -125,32 +132,19 @@ class VisitCoder:
     def __init__(self, rng: random.Random, error_rate: float) -> None:
         self.rng = rng
         self.error_rate = error_rate
-        self._units_memo: dict[tuple, tuple[int, ...]] = {}
 
-    def _units(self, rule: str, lines: list[ChargeLine]) -> None:
-        key = (rule, *(line.cpt for line in lines), *(line.minutes for line in lines))
-        units = self._units_memo.get(key)
-        if units is None:
-            by_code = units_for_rule(rule, {line.cpt: line.minutes for line in lines})
-            units = tuple(by_code[line.cpt] for line in lines)
-            if len(self._units_memo) > 200_000:
-                self._units_memo.clear()
-            self._units_memo[key] = units
-        for line, count in zip(lines, units, strict=True):
-            line.units = count
-
-    def _timed_minutes_split(self, codes: list[str], total: int) -> list[ChargeLine]:
-        """Split a visit's timed minutes over its codes: each gets at least 8, the first most."""
+    def _minutes_split(self, codes: list[str], total: int, minutes: list[int]) -> list[str]:
+        """Split timed minutes over ``codes`` (each at least 8, the first most) into ``minutes``."""
         random_value = self.rng.random
         if total < 8 * len(codes):
             codes = codes[: max(1, total // 8)]
         weights = [0.3 + random_value() for _ in codes]
         weights[0] += 0.6  # the main intervention gets the most time
-        spare = total - 8 * len(codes)
-        scale = spare / sum(weights)
-        minutes = [8 + int(weight * scale) for weight in weights]
-        minutes[0] += total - sum(minutes)
-        return [ChargeLine(code, count) for code, count in zip(codes, minutes, strict=True)]
+        scale = (total - 8 * len(codes)) / sum(weights)
+        split = [8 + int(weight * scale) for weight in weights]
+        split[0] += total - sum(split)
+        minutes += split
+        return codes
 
     def code_visit(
         self,
@@ -162,38 +156,40 @@ class VisitCoder:
     ) -> list[ChargeLine]:
         """Lines (without prices or modifiers) for one visit, units set by ``unit_rule``."""
         random_value = self.rng.random
-        lines: list[ChargeLine]
+        codes: list[str]
+        minutes: list[int]
         if visit_type == "evaluation":
             draw = random_value()
-            code = next(
-                code
-                for code, limit in zip(EVALUATION_CODES, EVALUATION_WEIGHTS, strict=True)
-                if draw < limit
-            )
-            lines = [ChargeLine(code, 25 + int(random_value() * 21))]
+            code = EVALUATION_CODES[0 if draw < 0.3 else (1 if draw < 0.85 else 2)]
+            codes = [code]
+            minutes = [25 + int(random_value() * 21)]
             if random_value() < 0.6:
                 extra = "97110" if random_value() < 0.7 else "97140"
-                lines.append(ChargeLine(extra, 8 + int(random_value() * 15)))
+                codes.append(extra)
+                minutes.append(8 + int(random_value() * 15))
                 if random_value() < 0.25:
-                    other = "97530" if extra == "97110" else "97110"
-                    lines.append(ChargeLine(other, 8 + int(random_value() * 10)))
+                    codes.append("97530" if extra == "97110" else "97110")
+                    minutes.append(8 + int(random_value() * 10))
         elif visit_type == "re_evaluation":
-            lines = [ChargeLine(REEVALUATION, 20 + int(random_value() * 11))]
-            codes = [code for code, share in region.timed_codes if random_value() < share][:2]
-            if not codes:
-                codes = [region.timed_codes[0][0]]
-            lines += self._timed_minutes_split(codes, 15 + int(random_value() * 21))
+            timed = [code for code, share in region.timed_codes if random_value() < share][:2]
+            if not timed:
+                timed = [region.timed_codes[0][0]]
+            minutes = [20 + int(random_value() * 11)]
+            codes = [REEVALUATION] + self._minutes_split(
+                timed, 15 + int(random_value() * 21), minutes
+            )
         else:
-            codes = [code for code, share in region.timed_codes if random_value() < share][:4]
-            if not codes:
-                codes = [region.timed_codes[0][0]]
+            timed = [code for code, share in region.timed_codes if random_value() < share][:4]
+            if not timed:
+                timed = [region.timed_codes[0][0]]
             if duration >= 60:
                 total = 48 + int(random_value() * 13) + int(random_value() * 9)
             elif duration >= 45:
                 total = 37 + int(random_value() * 10) + int(random_value() * 9)
             else:
                 total = 20 + int(random_value() * 11)
-            lines = self._timed_minutes_split(codes, total)
+            minutes = []
+            codes = self._minutes_split(timed, total, minutes)
             for code, share in region.adjunct_codes:
                 if random_value() >= share * ADJUNCT_SCALE:
                     continue
@@ -201,8 +197,21 @@ class VisitCoder:
                     code = "G0283" if payer_type in MEDICARE_STYLE_TYPES else "97014"
                 elif code == "97010" and payer_type not in HOT_PACK_PAYER_TYPES:
                     continue
-                lines.append(ChargeLine(code, 8 + int(random_value() * 8)))
-        self._units(unit_rule, lines)
+                codes.append(code)
+                minutes.append(8 + int(random_value() * 8))
+        key = (unit_rule, tuple(codes), tuple(minutes))
+        units = _UNITS_MEMO.get(key)
+        if units is None:
+            by_code = units_for_rule(unit_rule, dict(zip(codes, minutes, strict=True)))
+            units = tuple(by_code[code] for code in codes)
+            if len(_UNITS_MEMO) > 150_000:
+                _UNITS_MEMO.clear()
+            _UNITS_MEMO[key] = units
+        lines = []
+        for code, count, unit_count in zip(codes, minutes, units, strict=True):
+            line = ChargeLine(code, count)
+            line.units = unit_count
+            lines.append(line)
         return lines
 
     def add_modifiers(self, lines: list[ChargeLine], credential: str, payer_type: str) -> None:

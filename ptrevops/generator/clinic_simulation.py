@@ -19,13 +19,10 @@ import random
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from billing.rules.codes import CPT_CODES
-from ptrevops.generator.billing import Biller, PlanYear, medicare_deductible_cents
-from ptrevops.generator.catalog.clinical import BODY_REGIONS, ICD10_CHANGES, BodyRegion
-from ptrevops.generator.catalog.payers import PayerPlan
+from ptrevops.generator.billing import Biller
 from ptrevops.generator.catalog.people import (
     FEMALE_FIRST_NAMES,
     LAST_NAMES,
@@ -34,21 +31,21 @@ from ptrevops.generator.catalog.people import (
     PRACTICE_SUFFIXES,
 )
 from ptrevops.generator.charges import VisitCoder, chargemaster
-from ptrevops.generator.clock import ClinicClock, iso_date, weekday_of
+from ptrevops.generator.clock import ClinicClock, weekday_of
 from ptrevops.generator.csv_writer import BUNDLE_HEADERS, TRUTH_HEADERS, PartWriter
 from ptrevops.generator.episodes import CarePath
 from ptrevops.generator.identifiers import national_provider_identifier, quote_csv
-from ptrevops.generator.money import format_cents
 from ptrevops.generator.organization import ClinicPlan, OrganizationPlan, ReferralSourcePlan
 from ptrevops.generator.patient_payments import PatientLedger
+from ptrevops.generator.patients import Patient, PatientRegistry
 from ptrevops.generator.remittance_835 import PayeeIdentity, RemittanceParts
 from ptrevops.generator.scheduling import AppointmentBook
 from ptrevops.generator.staffing import (
     Position,
-    _hours,
     clinician_row,
     hire_clinicians,
     plan_positions,
+    shift_hours,
     x12_name,
 )
 
@@ -63,49 +60,13 @@ CLINIC_FILES: tuple[str, ...] = tuple(
 # set the referral rate. Attended utilization ends up around 0.75.
 TARGET_BOOKED_SHARE = 0.8
 BOOKED_APPOINTMENTS_PER_REFERRAL = 7.4
+ATTENDED_VISITS_PER_REFERRAL = 7.5  # visits per referral received (measured)
 # Yearly visits a clinic is staffed for, and the attended share of booked time, used to
 # size the staff so clinics see 8,000-14,000 visits a year.
-VISITS_PER_YEAR_RANGE = (8800, 12800)
+VISITS_PER_YEAR_RANGE = (9200, 13000)
 OPEN_DAYS_PER_YEAR = 250
 SEASONALITY = (1.08, 1.05, 1.06, 1.02, 1.0, 0.96, 0.92, 0.95, 1.0, 1.02, 0.97, 0.88)
 YEARLY_GROWTH = 0.01
-
-PAYER_CLASS_SHARES: tuple[tuple[str, float], ...] = (
-    ("medicare", 0.19),
-    ("medicare_advantage", 0.13),
-    ("commercial", 0.43),
-    ("medicaid", 0.08),
-    ("workers_comp", 0.06),
-    ("auto", 0.025),
-    ("other", 0.025),
-    ("self_pay", 0.04),
-)
-MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
-
-
-class Patient:
-    """A patient of this clinic, with insurance and the benefits used so far."""
-
-    __slots__ = (
-        "patient_id",
-        "x12_first",
-        "x12_last",
-        "primary",
-        "secondary",
-        "member_ids",
-        "plan_years",
-        "medicare_year_to_date",
-        "busy_until",
-        "reliability",
-        "supplement_pays_deductible",
-        "payer_class",
-        "copay",
-        "coinsurance",
-        "deductible",
-    )
-
-    def x12_identity(self, payer: PayerPlan) -> tuple[str, str, str]:
-        return self.x12_last, self.x12_first, self.member_ids[payer.index]
 
 
 @dataclass
@@ -135,18 +96,15 @@ class ClinicSimulation:
         first = self.simulation_start_day - 800
         last = self.booked_until_day + 800
         self.clock = ClinicClock(clinic.timezone, first, last, clinic.stamps_utc)
-        self._years = [int(text[:4]) for text in self.clock.day_text]
-        self._months = [int(text[5:7]) for text in self.clock.day_text]
+        self.years = [int(text[:4]) for text in self.clock.day_text]
+        self.months = [int(text[5:7]) for text in self.clock.day_text]
         self.status_numbers: Counter[str] = Counter()
-        self.returning_pool: list[Patient] = []
-        self.patient_number = 0
-        self.eligibility_number = 0
         self.prices = chargemaster(self.first_year, self.last_year)
 
     # -- small helpers used by the other modules ----------------------------------------
 
     def year_of(self, day: int) -> int:
-        return self._years[day - self.clock.first]
+        return self.years[day - self.clock.first]
 
     def preferred_block(self) -> int:
         """Preferred start, in 15-minute blocks after 06:00: mornings and after work."""
@@ -167,45 +125,23 @@ class ClinicSimulation:
     # -- setup --------------------------------------------------------------------------
 
     def _setup(self) -> None:
-        rng = self.rng
-        organization = self.organization
-        clinic = self.clinic
         self.writer = PartWriter(self.part_directory, CLINIC_FILES)
-        state_payers = {
-            (payer.type, payer.state): payer for payer in self.payers if payer.state == clinic.state
-        }
-        by_code = {payer.payer_code: payer for payer in self.payers}
-        self.medicare = state_payers[("medicare", clinic.state)]
-        self.medicaid = state_payers[("medicaid", clinic.state)]
-        self.workers_comp = state_payers[("workers_comp", clinic.state)]
-        self.blue = state_payers[("commercial", clinic.state)]
-        self.self_pay = next(payer for payer in self.payers if payer.type == "self_pay")
-        self.supplement = next(payer for payer in self.payers if payer.secondary_only)
-        self.payer_choices: dict[str, tuple[tuple[PayerPlan, ...], tuple[float, ...]]] = {
-            "medicare": ((self.medicare,), (1.0,)),
-            "medicare_advantage": ((by_code["61101"], by_code["68069"]), (0.55, 1.0)),
-            "commercial": (
-                (by_code["60054"], by_code["62308"], by_code["87726"], self.blue),
-                (0.2, 0.37, 0.6, 1.0),
-            ),
-            "medicaid": ((self.medicaid,), (1.0,)),
-            "workers_comp": ((self.workers_comp,), (1.0,)),
-            "auto": ((by_code["31053"],), (1.0,)),
-            "other": ((by_code["99726"],), (1.0,)),
-            "self_pay": ((self.self_pay,), (1.0,)),
-        }
-        shares = [(name, share * (0.7 + 0.6 * rng.random())) for name, share in PAYER_CLASS_SHARES]
-        total = sum(share for _, share in shares)
-        running = 0.0
-        self.payer_class_limits: list[tuple[float, str]] = []
-        for name, share in shares:
-            running += share / total
-            self.payer_class_limits.append((running, name))
+        self.patients = PatientRegistry(self)
+        self.medicare = self.patients.medicare
+        self._hire_staff()
+        self._adopt_habits()
+        self._meet_referral_sources()
+        self._open_remittances()
+        self._set_referral_rate()
 
-        # Staff, sized for the visits the clinic should see in a year.
+    def _hire_staff(self) -> None:
+        """Staff sized for the visits the clinic should see in a year; the book and capacity."""
+        rng = self.rng
+        clinic = self.clinic
         self.treatment_minutes = 60 if rng.random() < 0.45 else 45
         low, high = VISITS_PER_YEAR_RANGE
         target_visits = low + (high - low) * rng.random()
+        self.target_visits = target_visits
         attended_per_referral = BOOKED_APPOINTMENTS_PER_REFERRAL - 0.5
         minutes_per_day = (
             target_visits
@@ -218,7 +154,7 @@ class ClinicSimulation:
         full_time_equivalents = minutes_per_day / 480 * 1.07  # vacations and sick days
         positions = plan_positions(rng, full_time_equivalents)
         saturday_open = rng.random() < 0.25
-        saturday_shift = _hours(8.0, 4.0, False) if saturday_open else None
+        saturday_shift = shift_hours(8.0, 4.0, False) if saturday_open else None
         if saturday_open:
             positions[0].works_saturday = True
             positions.append(Position("PTA", False, True))
@@ -245,7 +181,9 @@ class ClinicSimulation:
         for row in self.book.capacity_rows(clinic.clinic_id, self.start_day, self.booked_until_day):
             self.writer.add("schedule_capacity", row)
 
-        # Clinic habits.
+    def _adopt_habits(self) -> None:
+        """How this clinic works: assistants' share, attendance, front desk, copay rate."""
+        rng = self.rng
         self.assistant_share = 0.45 + 0.2 * rng.random()
         self.attendance_factor = 0.7 + 0.7 * rng.random()
         self.front_desk = []
@@ -259,7 +197,11 @@ class ClinicSimulation:
         self.ledger = PatientLedger(self, 0.8 + 0.17 * rng.random(), rng.random() < 0.3)
         self.care = CarePath(self)
 
-        # Referral sources: local physicians and practices, plus the group's own.
+    def _meet_referral_sources(self) -> None:
+        """Local physicians and practices (Zipf-weighted), plus the group's own sources."""
+        rng = self.rng
+        organization = self.organization
+        clinic = self.clinic
         practices: list[ReferralSourcePlan] = []
         for number in range(1, 6 + int(rng.random() * 5)):
             last = LAST_NAMES[int(rng.random() * len(LAST_NAMES))]
@@ -308,13 +250,11 @@ class ClinicSimulation:
             "marketing": [s for s in group if s.kind == "marketing"],
             "other": [s for s in group if s.kind == "other"],
         }
-        self.region_limits = list(self._cumulative([region.weight for region in BODY_REGIONS]))
-        self.icd_changes = {
-            code: (before, after, date.fromisoformat(switch).toordinal())
-            for code, before, after, switch in ICD10_CHANGES
-        }
 
-        # Remittances for this clinic as payee.
+    def _open_remittances(self) -> None:
+        """This clinic as the payee of its 835 transactions."""
+        rng = self.rng
+        clinic = self.clinic
         payee = PayeeIdentity(
             name=x12_name(clinic.display_name).replace(",", ""),
             npi=clinic.npi,
@@ -330,7 +270,8 @@ class ClinicSimulation:
             self.part_directory / "remittances.part", payee, self.payers, self.clinic_number
         )
 
-        # Referral rate from capacity.
+    def _set_referral_rate(self) -> None:
+        """Referrals per open day from the PT/PTA capacity of the first year and the target."""
         book = self.book
         first_index = self.start_day - book.first_day
         open_days = 0
@@ -344,11 +285,13 @@ class ClinicSimulation:
                     if clinician.credential in ("PT", "PTA")
                 )
         per_day_minutes = minutes / max(open_days, 1)
-        self.referrals_per_day = (
+        # Demand for the target volume, but never more than the staff can see.
+        self.referrals_per_day = min(
             per_day_minutes
             * TARGET_BOOKED_SHARE
             / (self.treatment_minutes + 3)
-            / BOOKED_APPOINTMENTS_PER_REFERRAL
+            / BOOKED_APPOINTMENTS_PER_REFERRAL,
+            self.target_visits / OPEN_DAYS_PER_YEAR / ATTENDED_VISITS_PER_REFERRAL,
         )
 
     @staticmethod
@@ -358,141 +301,6 @@ class ClinicSimulation:
         for weight in weights:
             running += weight / total
             yield running
-
-    # -- patients -----------------------------------------------------------------------
-
-    def _member_id(self, payer: PayerPlan) -> str:
-        rng_random = self.rng.random
-        if payer.type == "medicare":
-            letters = MBI_LETTERS
-            return (
-                f"{1 + int(rng_random() * 9)}{letters[int(rng_random() * 20)]}"
-                f"{letters[int(rng_random() * 20)]}{int(rng_random() * 10)}"
-                f"{letters[int(rng_random() * 20)]}{letters[int(rng_random() * 20)]}"
-                f"{int(rng_random() * 10)}{letters[int(rng_random() * 20)]}"
-                f"{letters[int(rng_random() * 20)]}{int(rng_random() * 100):02d}"
-            )
-        prefix = {
-            "medicare_advantage": "H",
-            "medicaid": payer.state or "MC",
-            "workers_comp": "WC",
-            "auto": "PIP",
-            "other": "TR",
-        }.get(payer.type, payer.payer_code[:1] if payer.payer_code else "M")
-        return f"{prefix}{int(rng_random() * 10**9):09d}"
-
-    def _new_patient(self, day: int) -> Patient:
-        rng_random = self.rng.random
-        draw = rng_random()
-        payer_class = next(name for limit, name in self.payer_class_limits if draw < limit)
-        payers, limits = self.payer_choices[payer_class]
-        draw = rng_random()
-        primary = next(payer for payer, limit in zip(payers, limits, strict=True) if draw < limit)
-        secondary = None
-        if payer_class == "medicare":
-            draw = rng_random()
-            if draw < 0.35:
-                secondary = self.supplement
-            elif draw < 0.45:
-                secondary = self.medicaid
-        elif payer_class == "commercial" and rng_random() < 0.03:
-            secondary = self.payer_choices["commercial"][0][
-                0 if primary.payer_code != "60054" else 2
-            ]
-        if payer_class in ("medicare", "medicare_advantage"):
-            age = min(98, 65 + int(self.rng.expovariate(1 / 9)))
-        elif payer_class == "medicaid":
-            age = 6 + int(rng_random() * 58)
-        elif payer_class == "workers_comp":
-            age = 20 + int(rng_random() * 45)
-        else:
-            age = 16 + int(rng_random() * 49)
-        female = rng_random() < 0.58
-        firsts = FEMALE_FIRST_NAMES if female else MALE_FIRST_NAMES
-        first = firsts[int(rng_random() * len(firsts))]
-        last = LAST_NAMES[int(rng_random() * len(LAST_NAMES))]
-        birth = day - age * 365 - int(rng_random() * 365)
-        self.patient_number += 1
-        patient = Patient()
-        patient.patient_id = f"P{self.clinic_number:03d}{self.patient_number:06d}"
-        patient.x12_first = x12_name(first)
-        patient.x12_last = x12_name(last)
-        patient.primary = primary
-        patient.secondary = secondary
-        patient.member_ids = {primary.index: self._member_id(primary)}
-        if secondary is not None:
-            patient.member_ids[secondary.index] = self._member_id(secondary)
-        patient.plan_years = {}
-        patient.medicare_year_to_date = {}
-        patient.busy_until = day
-        patient.reliability = 0.3 + 1.6 * rng_random() * rng_random() + 0.3 * rng_random()
-        patient.supplement_pays_deductible = rng_random() < 0.4
-        patient.payer_class = payer_class
-        sharing = primary.cost_sharing
-        patient.copay = 0
-        patient.coinsurance = 0
-        patient.deductible = 0
-        if sharing.medicare_part_b:
-            patient.coinsurance = 20
-        elif sharing.copay_choices_cents and rng_random() < sharing.copay_plan_share:
-            patient.copay = sharing.copay_choices_cents[
-                int(rng_random() * len(sharing.copay_choices_cents))
-            ]
-        elif sharing.coinsurance_choices:
-            patient.coinsurance = sharing.coinsurance_choices[
-                int(rng_random() * len(sharing.coinsurance_choices))
-            ]
-            choices = sharing.deductible_choices_cents
-            patient.deductible = choices[int(rng_random() * len(choices))] if choices else 0
-        zip3 = self.clinic.zip3
-        zip_code = f"{zip3}{int(rng_random() * 100):02d}"
-        self.writer.add(
-            "patients",
-            f"{patient.patient_id},{quote_csv(first)},{quote_csv(last)},"
-            f"{iso_date(birth)},{'F' if female else 'M'},{zip_code}",
-        )
-        return patient
-
-    def pick_patient(self, day: int) -> tuple[Patient, bool]:
-        pool = self.returning_pool
-        if pool and self.rng.random() < 0.12:
-            position = int(self.rng.random() * len(pool))
-            patient = pool[position]
-            if patient.busy_until < day - 30:
-                pool[position] = pool[-1]
-                pool.pop()
-                return patient, True
-        return self._new_patient(day), False
-
-    def pick_region(self, patient: Patient) -> BodyRegion:
-        draw = self.rng.random()
-        if patient.payer_class == "auto" and draw < 0.6:
-            return BODY_REGIONS[1]
-        if patient.payer_class in ("medicare", "medicare_advantage") and draw < 0.08:
-            return BODY_REGIONS[6]
-        region = BODY_REGIONS[bisect_right(self.region_limits, self.rng.random())]
-        if (
-            region.occupational_therapy
-            and not self.has_occupational_therapy
-            and self.rng.random() < 0.5
-        ):
-            region = BODY_REGIONS[3]
-        return region
-
-    def diagnoses(self, region: BodyRegion, day: int) -> list[str]:
-        rng_random = self.rng.random
-        codes = [region.diagnoses[int(rng_random() * len(region.diagnoses))]]
-        if rng_random() < 0.55:
-            codes.append(
-                region.secondary_diagnoses[int(rng_random() * len(region.secondary_diagnoses))]
-            )
-        result = []
-        for code in codes:
-            change = self.icd_changes.get(code)
-            if change is not None:
-                code = change[0] if day < change[2] else change[1]
-            result.append(code)
-        return result
 
     def pick_source(self, patient: Patient, returning: bool) -> ReferralSourcePlan:
         rng_random = self.rng.random
@@ -514,84 +322,6 @@ class ClinicSimulation:
         return marketing[int(rng_random() * len(marketing))]
 
     # -- benefits -----------------------------------------------------------------------
-
-    def plan_year(self, patient: Patient, payer: PayerPlan, day: int) -> PlanYear:
-        """The patient's benefits with ``payer`` in the year of ``day`` (verified on first use)."""
-        year = self._years[day - self.clock.first]
-        key = payer.index * 10000 + year
-        plan = patient.plan_years.get(key)
-        if plan is not None:
-            return plan
-        rng_random = self.rng.random
-        month = self._months[day - self.clock.first]
-        sharing = payer.cost_sharing
-        deductible = 0
-        if sharing.medicare_part_b:
-            full = medicare_deductible_cents(year)
-            draw = rng_random()
-            if draw < 0.8 - 0.06 * month:
-                deductible = full
-            elif draw < 0.9 - 0.06 * month:
-                deductible = int(full * rng_random())
-        elif patient.deductible:
-            if rng_random() < 0.85 - 0.06 * month:
-                deductible = patient.deductible - int(patient.deductible * 0.5 * rng_random())
-            elif rng_random() < 0.5:
-                deductible = int(patient.deductible * rng_random())
-        limit = sharing.visit_limit_choices[int(rng_random() * len(sharing.visit_limit_choices))]
-        used = int(rng_random() * 4) if rng_random() < 0.25 else 0
-        plan = PlanYear(patient.copay, patient.coinsurance, deductible, limit, used)
-        patient.plan_years[key] = plan
-        checked = day - int(rng_random() * 3)
-        self._eligibility_row(patient, payer, checked, True, plan, year)
-        secondary = patient.secondary
-        if secondary is not None and payer is patient.primary:
-            self._eligibility_row(patient, secondary, checked, True, None, year)
-        return plan
-
-    def _eligibility_row(
-        self,
-        patient: Patient,
-        payer: PayerPlan,
-        checked: int,
-        active: bool,
-        plan: PlanYear | None,
-        year: int,
-        effective_to: str | None = None,
-    ) -> None:
-        self.eligibility_number += 1
-        if plan is not None:
-            copay = format_cents(plan.copay) if plan.copay else ""
-            coinsurance = str(plan.coinsurance) if plan.coinsurance else ""
-            deductible = format_cents(plan.deductible_left)
-            limit = str(plan.visit_limit) if plan.visit_limit else ""
-            used = str(plan.visits_used)
-        else:
-            copay = coinsurance = limit = ""
-            deductible = "0.00"
-            used = "0"
-        self.writer.add(
-            "eligibility",
-            f"E{self.clinic_number:03d}{self.eligibility_number:07d},{patient.patient_id},"
-            f"{payer.payer_id},{self.clock.date_text(checked)},{'true' if active else 'false'},"
-            f"{copay},{coinsurance},{deductible},{limit},{used},{year}-01-01,"
-            f"{effective_to or f'{year}-12-31'}",
-        )
-
-    def eligibility_lapsed(self, episode, checked: int, coverage_end: int | None) -> None:
-        """The re-verification after a coverage denial: the policy ended."""
-        if checked > self.end_day or coverage_end is None:
-            return
-        year = self.year_of(coverage_end)
-        self._eligibility_row(
-            episode.patient,
-            episode.payer,
-            checked,
-            False,
-            None,
-            year,
-            self.clock.date_text(coverage_end),
-        )
 
     # -- the run ------------------------------------------------------------------------
 
@@ -618,7 +348,7 @@ class ClinicSimulation:
             if not book.is_open(day):
                 continue
             year = self.year_of(day)
-            month = self._months[day - self.clock.first]
+            month = self.months[day - self.clock.first]
             mean = (
                 self.referrals_per_day
                 * SEASONALITY[month - 1]

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 from ptrevops.generator.catalog.clinical import BodyRegion
 from ptrevops.generator.catalog.payers import PayerPlan
-from ptrevops.generator.clock import weekday_of
 from ptrevops.generator.staffing import BLOCK_MINUTES, DAY_START_MINUTE, Clinician
 
 if TYPE_CHECKING:
-    from ptrevops.generator.clinic_simulation import ClinicSimulation, Patient
+    from ptrevops.generator.clinic_simulation import ClinicSimulation
+    from ptrevops.generator.patients import Patient
 
 # (share declined, share lost) of referrals by source kind
 REFERRAL_LOSS: dict[str, tuple[float, float]] = {
@@ -121,6 +121,9 @@ class CarePath:
         self.appointment_number = 0
         self.visit_number = 0
         self.status_numbers = sim.status_numbers
+        self.appointment_rows = sim.writer.buffers["appointments"]
+        self.not_before = 0  # earliest day a status change can be stamped (see _changed_at)
+        self.visit_rows = sim.writer.buffers["visits"]
 
     # -- appointments -------------------------------------------------------------------
 
@@ -157,11 +160,14 @@ class CarePath:
             return stamp(day, start + 15 + int(rng_random() * 30))
         if status == "late_cancel":
             return stamp(day, start - 30 - int(rng_random() * 600))
+        # Changes happen after the booking existed: not before the referral arrived (an
+        # evaluation) or the evaluation took place (a treatment visit).
+        not_before = self.not_before
         if status in ("cancelled", "rescheduled"):
             back = 1 + int(rng_random() * 6)
-            return stamp(day - back, 8 * 60 + int(rng_random() * 600))
+            return stamp(max(day - back, not_before), 8 * 60 + int(rng_random() * 600))
         # scheduled: when it was booked (at an earlier visit or by phone), never after export
-        booked = min(day - 2 - int(rng_random() * 26), end_day)
+        booked = min(max(day - 2 - int(rng_random() * 26), not_before), end_day)
         return stamp(booked, 8 * 60 + int(rng_random() * 600))
 
     def _appointment(
@@ -201,8 +207,7 @@ class CarePath:
         appointment_id = f"A{sim.clinic_number:03d}{self.appointment_number:07d}"
         start = DAY_START_MINUTE + start_block * BLOCK_MINUTES
         if day >= sim.start_day:
-            sim.writer.add(
-                "appointments",
+            self.appointment_rows.append(
                 f"{appointment_id},{patient.patient_id},{sim.clinic.clinic_id},"
                 f"{clinician.clinician_id},{sim.clock.stamp(day, start)},{duration},{status},"
                 f"{episode_id},{visit_type},{self._changed_at(day, start, duration, status)}",
@@ -215,12 +220,13 @@ class CarePath:
     def run_referral(self, day: int) -> None:
         sim = self.sim
         rng_random = self.rng.random
-        patient, returning = sim.pick_patient(day)
-        region = sim.pick_region(patient)
-        diagnoses = sim.diagnoses(region, day)
+        patient, returning = sim.patients.pick_patient(day)
+        region = sim.patients.pick_region(patient)
+        diagnoses = sim.patients.diagnoses(region, day)
         source = sim.pick_source(patient, returning)
         self.referral_number += 1
         referral_id = f"R{sim.clinic_number:03d}{self.referral_number:07d}"
+        self.not_before = day
         declined, lost = REFERRAL_LOSS[source.kind]
         draw = rng_random()
         status = ""
@@ -370,6 +376,8 @@ class CarePath:
         payer = episode.payer
         appointment_id, eval_status, therapist, eval_day, eval_start = evaluation
         episode.therapist = therapist
+        self._flush_pending(pending, episode_id, patient, "evaluation")
+        self.not_before = eval_day
         assistant_credential = "COTA" if therapist.credential == "OT" else "PTA"
         assistants = [
             c
@@ -378,7 +386,6 @@ class CarePath:
         ]
         if assistants:
             episode.assistant = assistants[int(rng_random() * len(assistants))]
-        self._flush_pending(pending, episode_id, patient, "evaluation")
         # Plan of care.
         draw = rng_random()
         per_week = 1 if draw < 0.12 else (2 if draw < 0.72 else 3)
@@ -426,7 +433,7 @@ class CarePath:
             episode.coverage_end = eval_day + 14 + int(rng_random() * 47)
         limit_left = None
         if bills:
-            plan = sim.plan_year(patient, payer, eval_day)
+            plan = sim.patients.plan_year(patient, payer, eval_day)
             if plan.visit_limit:
                 limit_left = max(0, plan.visit_limit - plan.visits_used - 1)
                 if target > limit_left:
@@ -598,7 +605,7 @@ class CarePath:
                 discharge = None
         patient.busy_until = discharge if discharge is not None else 10**7
         if discharge is not None:
-            sim.returning_pool.append(patient)
+            sim.patients.returning_pool.append(patient)
         secondary = episode.secondary.payer_id if episode.secondary else ""
         sim.writer.add(
             "episodes",
@@ -636,11 +643,17 @@ class CarePath:
         )
 
     def _next_pattern_day(self, day: int, pattern: tuple[int, ...]) -> int:
+        """First open day on or after ``day`` that falls on one of the pattern's weekdays."""
         book = self.sim.book
-        for offset in range(14):
-            candidate = day + offset
-            if weekday_of(candidate) in pattern and book.is_open(candidate):
-                return candidate
+        open_day = book.open_day
+        index = day - book.first_day
+        last = len(open_day)
+        weekday = (day - 1) % 7
+        for _ in range(14):
+            if weekday in pattern and 0 <= index < last and open_day[index]:
+                return book.first_day + index
+            index += 1
+            weekday = weekday + 1 if weekday < 6 else 0
         return book.next_open_day(day + 14)
 
     def _treatment_team(self, episode: Episode, day: int) -> tuple[Clinician, ...]:
@@ -732,7 +745,7 @@ class CarePath:
         if billable:
             if payer.requires_auth:
                 problem = self._coverage(episode, day)
-            plan = sim.plan_year(episode.patient, payer, day)
+            plan = sim.patients.plan_year(episode.patient, payer, day)
             if plan.visit_limit and plan.visits_used >= plan.visit_limit and problem is None:
                 problem = ("119", "N640", "plan_year_visit_limit_reached")
             plan.visits_used += 1
@@ -749,8 +762,7 @@ class CarePath:
                     episode, visit_id, day, clinician, visit_type, duration, problem
                 )
             )
-        sim.writer.add(
-            "visits",
+        self.visit_rows.append(
             f"{visit_id},{appointment_id},{episode.episode_id},{sim.clock.date_text(day)},"
             f"{clinician.clinician_id},{minutes}",
         )

@@ -25,7 +25,7 @@ from ptrevops.generator.identifiers import (
 # before the requested window so the first weeks look like a running clinic, not an
 # opening. Rows dated before the window (appointments, visits, money) are not written;
 # the patients, referrals, episodes and authorizations they belong to are.
-WARM_UP_DAYS = 91
+WARM_UP_DAYS = 70
 # How far past --end the booked schedule and the clinicians' capacity extend.
 BOOKED_AHEAD_DAYS = 42
 

@@ -100,7 +100,7 @@ class PatientLedger:
             elif rng_random() < 0.6:
                 self._later(episode, price, day + 10 + int(rng_random() * 30), "self_pay", visit_id)
             return
-        plan = self.sim.plan_year(episode.patient, episode.payer, day)
+        plan = self.sim.patients.plan_year(episode.patient, episode.payer, day)
         if plan.copay:
             if rng_random() < self.desk_rate:
                 self._desk(episode, plan.copay, day, "copay", visit_id)

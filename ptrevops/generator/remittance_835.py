@@ -31,7 +31,7 @@ from pathlib import Path
 from ptrevops.generator.adjudication import ClaimRemit
 from ptrevops.generator.catalog.payers import PayerPlan
 from ptrevops.generator.clock import CLOCK_HHMM, iso_date
-from ptrevops.generator.money import format_cents
+from ptrevops.generator.money import _SMALL_AMOUNTS, format_cents
 
 SEGMENT_END = "~\n"
 PLB_PAIRS_PER_SEGMENT = 6
@@ -39,25 +39,28 @@ CAS_TRIPLES_PER_SEGMENT = 6
 
 
 def adjustment_segments(adjustments: list[tuple[str, str, int]]) -> list[str]:
-    """CAS segments: one per group code (more if over six reasons), zero amounts left out."""
-    if len(adjustments) == 1:
-        group, reason, amount = adjustments[0]
-        return [f"CAS*{group}*{reason}*{format_cents(amount)}"] if amount else []
-    by_group: dict[str, list[str]] = {}
-    for group, reason, amount in adjustments:
-        if amount:
-            items = by_group.get(group)
-            if items is None:
-                items = by_group[group] = []
-            items.append(f"{reason}*{format_cents(amount)}")
-    segments = []
-    for group, items in by_group.items():
-        if len(items) <= CAS_TRIPLES_PER_SEGMENT:
-            segments.append(f"CAS*{group}*" + "**".join(items))
+    """CAS segments, zero amounts left out; adjustments of a group must be adjacent.
+
+    One segment per group code (a new one after six reasons), which is how payers write
+    them; the adjudication code appends each group's adjustments together.
+    """
+    segments: list[str] = []
+    group = ""
+    items: list[str] = []
+    small = _SMALL_AMOUNTS
+    for code, reason, amount in adjustments:
+        if not amount:
+            continue
+        text = small[amount] if 0 <= amount < 100_000 else format_cents(amount)
+        if code != group or len(items) == CAS_TRIPLES_PER_SEGMENT:
+            if items:
+                segments.append(f"CAS*{group}*" + "**".join(items))
+            group = code
+            items = [f"{reason}*{text}"]
         else:
-            for start in range(0, len(items), CAS_TRIPLES_PER_SEGMENT):
-                chunk = items[start : start + CAS_TRIPLES_PER_SEGMENT]
-                segments.append(f"CAS*{group}*" + "**".join(chunk))
+            items.append(f"{reason}*{text}")
+    if items:
+        segments.append(f"CAS*{group}*" + "**".join(items))
     return segments
 
 
@@ -87,17 +90,18 @@ def claim_loop(
     append = segments.append
     extend = segments.extend
     service_date_segment = f"DTM*472*{service_date}"
+    small = _SMALL_AMOUNTS
     for line in remit.lines:
+        billed = line.billed
+        paid = line.paid
+        billed_text = small[billed] if 0 <= billed < 100_000 else format_cents(billed)
+        paid_text = small[paid] if 0 <= paid < 100_000 else format_cents(paid)
         if line.units_paid != line.units:
             append(
-                f"SVC*{line.procedure}*{format_cents(line.billed)}*{format_cents(line.paid)}**"
-                f"{line.units_paid}**{line.units}"
+                f"SVC*{line.procedure}*{billed_text}*{paid_text}**{line.units_paid}**{line.units}"
             )
         else:
-            append(
-                f"SVC*{line.procedure}*{format_cents(line.billed)}*{format_cents(line.paid)}**"
-                f"{line.units}"
-            )
+            append(f"SVC*{line.procedure}*{billed_text}*{paid_text}**{line.units}")
         append(service_date_segment)
         extend(adjustment_segments(line.adjustments))
         append(f"REF*6R*{line.charge_id}")
@@ -269,29 +273,43 @@ def interchange_header(
     return isa + SEGMENT_END, gs + SEGMENT_END
 
 
-def write_remittance_files(
-    out_dir: Path,
-    payers: list[PayerPlan],
-    receiver_id: str,
-    parts: list[tuple[Path, list[tuple[int, int, int, int, int]]]],
-) -> tuple[int, int, int]:
-    """Assemble the files from every clinic's part (in clinic order): files, transactions, bytes."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def plan_remittance_files(
+    indexes: list[list[tuple[int, int, int, int, int]]],
+) -> list[tuple[tuple[int, int], int, list[tuple[int, int, int, int]]]]:
+    """Every output file: ((payment day, payer index), control number, transactions).
+
+    Files are numbered in (payment day, payer) order and list their transactions in
+    clinic order, so the interchange control numbers do not depend on how the writing is
+    split between processes.
+    """
     by_key: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
-    for clinic_position, (_, index) in enumerate(parts):
+    for clinic_position, index in enumerate(indexes):
         for day, payer_index, offset, length, segments in index:
             by_key.setdefault((day, payer_index), []).append(
                 (clinic_position, offset, length, segments)
             )
-    handles = [open(path, "rb") for path, _ in parts]  # noqa: SIM115
-    files = transactions = total_bytes = 0
+    return [
+        (key, control_number, by_key[key])
+        for control_number, key in enumerate(sorted(by_key), start=1)
+    ]
+
+
+def write_remittance_files(
+    out_dir: Path,
+    payers: list[PayerPlan],
+    receiver_id: str,
+    part_paths: list[Path],
+    files: list[tuple[tuple[int, int], int, list[tuple[int, int, int, int]]]],
+) -> tuple[int, int, int]:
+    """Write the planned files from the clinics' parts: (files, transactions, bytes)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handles = [open(path, "rb") for path in part_paths]  # noqa: SIM115
+    written = transactions = total_bytes = 0
     try:
-        for control_number, key in enumerate(sorted(by_key), start=1):
-            day, payer_index = key
+        for (day, payer_index), control_number, entries in files:
             payer = payers[payer_index]
             isa, gs = interchange_header(payer, receiver_id, day, control_number)
             chunks = [isa.encode("ascii"), gs.encode("ascii")]
-            entries = by_key[key]
             for number, (clinic_position, offset, length, segments) in enumerate(entries, 1):
                 handle = handles[clinic_position]
                 handle.seek(offset)
@@ -303,10 +321,10 @@ def write_remittance_files(
             data = b"".join(chunks)
             name = f"{iso_date(day).replace('-', '')}_{payer.payer_code}.835"
             (out_dir / name).write_bytes(data)
-            files += 1
+            written += 1
             transactions += len(entries)
             total_bytes += len(data)
     finally:
         for handle in handles:
             handle.close()
-    return files, transactions, total_bytes
+    return written, transactions, total_bytes

@@ -36,7 +36,7 @@ from ptrevops.generator.csv_writer import (
 from ptrevops.generator.identifiers import quote_csv
 from ptrevops.generator.money import format_cents
 from ptrevops.generator.organization import OrganizationPlan, build_organization
-from ptrevops.generator.remittance_835 import write_remittance_files
+from ptrevops.generator.remittance_835 import plan_remittance_files, write_remittance_files
 from ptrevops.generator.summary import FileSummary, GenerationSummary
 
 PARTS = ".parts"
@@ -48,6 +48,30 @@ def _run_clinic(arguments: tuple[int, int, int, str, int, str]) -> ClinicResult:
     clinic = organization.clinics[clinic_index - 1]
     directory = Path(parts) / clinic.clinic_id
     return ClinicSimulation(organization, clinic, directory).run()
+
+
+def _write_remittances(arguments: tuple) -> tuple[int, int, int]:
+    seed, clinics, months, end_text, out_dir, part_paths, files = arguments
+    organization = build_organization(seed, clinics, months, date.fromisoformat(end_text))
+    return write_remittance_files(
+        Path(out_dir),
+        organization.payers,
+        organization.receiver_id,
+        [Path(path) for path in part_paths],
+        files,
+    )
+
+
+def _split(files: list, pieces: int) -> list[list]:
+    """Contiguous slices of about equal bytes, one per process."""
+    total = sum(length for _, _, entries in files for _, _, length, _ in entries)
+    slices: list[list] = [[] for _ in range(pieces)]
+    running = 0
+    for item in files:
+        position = min(pieces - 1, running * pieces // max(total, 1))
+        slices[position].append(item)
+        running += sum(length for _, _, length, _ in item[2])
+    return [piece for piece in slices if piece]
 
 
 def _clean(out_dir: Path) -> None:
@@ -106,6 +130,7 @@ def generate(
     truth = out_dir / "truth"
     bundle.mkdir(exist_ok=True)
     truth.mkdir(exist_ok=True)
+    (out_dir / "835").mkdir(exist_ok=True)
     parts = out_dir / PARTS
     parts.mkdir()
     organization = build_organization(seed, clinics, months, end)
@@ -142,13 +167,15 @@ def generate(
         (seed, clinics, months, end.isoformat(), index, str(parts))
         for index in range(1, clinics + 1)
     ]
-    remittance_parts = []
+    part_paths: list[str] = []
+    indexes: list[list[tuple[int, int, int, int, int]]] = []
     claim_payments = 0
     workers = max(1, min(workers or 1, clinics))
+    pool = None
+    phase = time.perf_counter()
     try:
         if workers == 1:
             results = map(_run_clinic, tasks)
-            pool = None
         else:
             pool = multiprocessing.get_context("spawn").Pool(workers)
             results = pool.imap(_run_clinic, tasks, chunksize=1)
@@ -160,18 +187,32 @@ def generate(
                     shutil.copyfileobj(source, outputs[name], 1 << 22)
                 part.unlink()
                 row_counts[name] += result.row_counts[name]
-            remittance_parts.append((directory / "remittances.part", result.remittance_index))
+            part_paths.append(str(directory / "remittances.part"))
+            indexes.append(result.remittance_index)
             claim_payments += result.claim_payments
+        for handle in outputs.values():
+            handle.close()
+        summary.phase_seconds["clinics"] = time.perf_counter() - phase
+        phase = time.perf_counter()
+        files = plan_remittance_files(indexes)
+        remittance_tasks = [
+            (seed, clinics, months, end.isoformat(), str(out_dir / "835"), part_paths, piece)
+            for piece in _split(files, workers)
+        ]
         if pool is not None:
-            pool.close()
-            pool.join()
+            totals = pool.map(_write_remittances, remittance_tasks, chunksize=1)
+        else:
+            totals = [_write_remittances(task) for task in remittance_tasks]
+        summary.phase_seconds["remittances"] = time.perf_counter() - phase
     finally:
         for handle in outputs.values():
             handle.close()
-
-    files, transactions, remittance_bytes = write_remittance_files(
-        out_dir / "835", organization.payers, organization.receiver_id, remittance_parts
-    )
+        if pool is not None:
+            pool.close()
+            pool.join()
+    written = sum(total[0] for total in totals)
+    transactions = sum(total[1] for total in totals)
+    remittance_bytes = sum(total[2] for total in totals)
     shutil.rmtree(parts, ignore_errors=True)
     for name in BUNDLE_HEADERS:
         path = bundle / f"{name}.csv"
@@ -179,7 +220,7 @@ def generate(
     for name in TRUTH_HEADERS:
         path = truth / f"{name}.csv"
         summary.files[f"truth/{name}.csv"] = FileSummary(row_counts[name], path.stat().st_size)
-    summary.remittance_files = files
+    summary.remittance_files = written
     summary.remittance_transactions = transactions
     summary.remittance_claim_payments = claim_payments
     summary.remittance_bytes = remittance_bytes

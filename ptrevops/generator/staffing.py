@@ -40,7 +40,7 @@ class Shift:
         return mask
 
 
-def _hours(start_hour: float, hours: float, lunch: bool) -> Shift:
+def shift_hours(start_hour: float, hours: float, lunch: bool) -> Shift:
     first = int((start_hour * 60 - DAY_START_MINUTE) // BLOCK_MINUTES)
     blocks = int(hours * 60 // BLOCK_MINUTES)
     lunch_block = first + blocks // 2 - 1 if lunch else -1
@@ -80,11 +80,11 @@ def x12_name(text: str) -> str:
 def _full_time_shift_pattern(rng: random.Random) -> dict[int, Shift]:
     kind = rng.random()
     if kind < 0.22:  # four ten-hour days, Monday-Thursday or Tuesday-Friday
-        shift = _hours(7.0, 10.5, True)
+        shift = shift_hours(7.0, 10.5, True)
         days = (0, 1, 2, 3) if rng.random() < 0.5 else (1, 2, 3, 4)
         return dict.fromkeys(days, shift)
     start = (7.0, 7.5, 8.0, 9.0, 10.5)[rng.randrange(5)]
-    shift = _hours(start, 8.5, True)
+    shift = shift_hours(start, 8.5, True)
     return dict.fromkeys(range(5), shift)
 
 
@@ -92,9 +92,9 @@ def _part_time_shift_pattern(rng: random.Random) -> dict[int, Shift]:
     if rng.random() < 0.5:
         start = (7.0, 12.0, 14.0)[rng.randrange(3)]
         days = sorted(rng.sample(range(5), 3))
-        return dict.fromkeys(days, _hours(start, 6.0, False))
+        return dict.fromkeys(days, shift_hours(start, 6.0, False))
     start = (7.0, 15.0)[rng.randrange(2)]
-    return dict.fromkeys(range(5), _hours(start, 4.0, False))
+    return dict.fromkeys(range(5), shift_hours(start, 4.0, False))
 
 
 @dataclass

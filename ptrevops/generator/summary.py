@@ -27,6 +27,7 @@ class GenerationSummary:
     remittance_claim_payments: int = 0
     remittance_bytes: int = 0
     seconds: float = 0.0
+    phase_seconds: dict[str, float] = field(default_factory=dict)  # "clinics", "remittances"
 
     @property
     def total_bytes(self) -> int:
@@ -69,5 +70,9 @@ class GenerationSummary:
             f"transactions, {self.remittance_claim_payments:,} claim payments, "
             f"{self.remittance_bytes / 1e6:.1f} MB"
         )
-        lines.append(f"  total {self.total_bytes / 1e9:.2f} GB in {self.seconds:.1f} s")
+        phases = ", ".join(f"{name} {value:.1f} s" for name, value in self.phase_seconds.items())
+        lines.append(
+            f"  total {self.total_bytes / 1e9:.2f} GB in {self.seconds:.1f} s"
+            + (f" ({phases})" if phases else "")
+        )
         return "\n".join(lines)

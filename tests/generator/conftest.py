@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from ptrevops.generator import generate
+from tests.generator.x12_balance import read_transactions
 
 END = date(2025, 6, 30)
 
@@ -39,8 +41,22 @@ def year_bundle(tmp_path_factory) -> Path:
     return out
 
 
+@lru_cache(maxsize=4)
+def remittances(root: Path) -> tuple:
+    """(file, transaction) pairs of every 835 under ``root``, parsed once per session."""
+    return tuple(
+        (path, transaction)
+        for path in sorted((root / "835").glob("*.835"))
+        for transaction in read_transactions(path)
+    )
+
+
+@lru_cache(maxsize=64)
 def read_rows(root: Path, name: str) -> list[dict[str, str]]:
-    """Rows of ``bundle/<name>.csv`` (or ``truth/``) as dicts, read with the csv module."""
+    """Rows of ``bundle/<name>.csv`` (or ``truth/``) as dicts, read with the csv module.
+
+    Cached: the files never change during a session; callers must not modify the rows.
+    """
     folder = "truth" if name == "deliberate_errors" else "bundle"
     with open(root / folder / f"{name}.csv", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

@@ -60,8 +60,15 @@ def test_payers_and_fee_schedules(year_bundle):
             and row["effective_from"].startswith("2025")
         ):
             assert abs(Decimal(row["allowed_amount"]) - Decimal("28.79")) < Decimal("2.90")
-    periods = {(row["payer_id"], row["effective_from"]) for row in fees}
-    assert len(periods) > 2 * len(payers)  # yearly updates
+    periods: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in fees:
+        periods[row["payer_id"]].add((row["effective_from"], row["effective_to"]))
+    for payer_id, spans in periods.items():
+        ordered = sorted(spans)
+        assert len(ordered) >= 2, payer_id  # a yearly update inside a year of data
+        assert ordered[-1][1] == ""  # the current rates are open-ended
+        for (_, end), (start, _) in zip(ordered, ordered[1:], strict=False):
+            assert end < start  # effective ranges do not overlap
 
 
 def test_care_paths_look_like_physical_therapy(year_bundle):

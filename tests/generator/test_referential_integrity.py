@@ -108,3 +108,26 @@ def test_nothing_happens_after_the_export_except_the_booked_schedule(small_bundl
     for appointment in read_rows(small_bundle, "appointments"):
         if appointment["starts_at"][:10] > "2025-07-01":
             assert appointment["status"] == "scheduled"
+
+
+def test_appointment_status_changes_are_in_a_sensible_order(small_bundle):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    zones = {
+        row["clinic_id"]: ZoneInfo(row["timezone"]) for row in read_rows(small_bundle, "clinics")
+    }
+    episodes = {row["episode_id"]: row for row in read_rows(small_bundle, "episodes")}
+    for row in read_rows(small_bundle, "appointments"):
+        start = datetime.fromisoformat(row["starts_at"].replace("Z", "+00:00"))
+        changed = datetime.fromisoformat(row["status_changed_at"].replace("Z", "+00:00"))
+        status = row["status"]
+        if status in ("cancelled", "rescheduled", "scheduled"):
+            assert changed < start, row
+        elif status == "late_cancel":
+            assert start - timedelta(hours=24) < changed < start, row
+        elif status in ("completed", "no_show"):
+            assert changed > start, row
+        if row["episode_id"] and row["visit_type"] != "evaluation":
+            local = changed.astimezone(zones[row["clinic_id"]]).date().isoformat()
+            assert local >= episodes[row["episode_id"]]["start_date"], row

@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from billing.rules.codes import carc_root_cause
-from tests.generator.conftest import read_rows
-from tests.generator.x12_balance import balance_problems, read_transactions
+from tests.generator.conftest import read_rows, remittances
+from tests.generator.x12_balance import balance_problems
 
 ROOT_CAUSES = {
     "eligibility",
@@ -23,9 +23,7 @@ ROOT_CAUSES = {
 
 
 def _transactions(root: Path):
-    for path in sorted((root / "835").glob("*.835")):
-        for transaction in read_transactions(path):
-            yield path, transaction
+    return remittances(root)
 
 
 def test_every_file_balances(small_bundle):

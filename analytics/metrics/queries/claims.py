@@ -97,17 +97,21 @@ class FirstAdjudicationQuery(MetricQuery):
         ),
         -- A line of the first adjudication paid 0 on which a denying adjustment nets
         -- to non-zero.
+        -- (Grouped once and joined: a correlated EXISTS over the materialized
+        -- adjustments would rescan them for every zero-paid line.)
         denied_lines AS (
             SELECT DISTINCT sp.claim_payment_id
             FROM billing_servicepayment sp
+            JOIN (
+                SELECT la.service_payment_id
+                FROM adjustments la
+                WHERE la.denying AND la.service_payment_id IS NOT NULL
+                GROUP BY la.service_payment_id, la.group_code, la.carc
+                HAVING sum(la.amount) <> 0
+            ) netted ON netted.service_payment_id = sp.id
             WHERE sp.organization_id = %(org)s
               AND sp.claim_payment_id IN (SELECT claim_payment_id FROM adjudicated)
               AND sp.paid_amount = 0
-              AND EXISTS (
-                  SELECT 1 FROM adjustments la
-                  WHERE la.service_payment_id = sp.id AND la.denying
-                  GROUP BY la.group_code, la.carc
-                  HAVING sum(la.amount) <> 0)
         ),
         judged AS (
             SELECT ad.grp,

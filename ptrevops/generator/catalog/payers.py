@@ -96,7 +96,7 @@ class PayerPlan:
     requires_auth: bool
     payer_code: str
     state: str | None
-    claim_filing_indicator: str  # CLP06
+    claim_filing_indicator: str  # CLP06 (835 code list: 12 PPO, 15 indemnity, 16 MA, MB, MC...)
     timely_filing_days: int
     payment_weekday: int  # Monday = 0
     lag_days: tuple[int, int]  # receipt to adjudication, before the weekly payment run
@@ -316,7 +316,7 @@ def build_payers(states: list[str], first: date, last: date) -> list[PayerPlan]:
             "unit_rule": CMS_8_MINUTE,
             "requires_auth": False,
             "payer_code": "60054",
-            "claim_filing_indicator": "CI",
+            "claim_filing_indicator": "12",
             "timely_filing_days": 120,
             "payment_weekday": 0,
             "lag_days": (10, 25),
@@ -336,7 +336,7 @@ def build_payers(states: list[str], first: date, last: date) -> list[PayerPlan]:
             "unit_rule": SUBSTANTIAL_PORTION,
             "requires_auth": True,
             "payer_code": "62308",
-            "claim_filing_indicator": "CI",
+            "claim_filing_indicator": "12",
             "timely_filing_days": 90,
             "payment_weekday": 2,
             "lag_days": (12, 30),
@@ -357,7 +357,7 @@ def build_payers(states: list[str], first: date, last: date) -> list[PayerPlan]:
             "unit_rule": CMS_8_MINUTE,
             "requires_auth": True,
             "payer_code": "87726",
-            "claim_filing_indicator": "CI",
+            "claim_filing_indicator": "12",
             "timely_filing_days": 90,
             "payment_weekday": 1,
             "lag_days": (8, 22),
@@ -419,7 +419,7 @@ def build_payers(states: list[str], first: date, last: date) -> list[PayerPlan]:
             "unit_rule": CMS_8_MINUTE,
             "requires_auth": False,
             "payer_code": "36273",
-            "claim_filing_indicator": "CI",
+            "claim_filing_indicator": "15",
             "timely_filing_days": 365,
             "payment_weekday": 3,
             "lag_days": (8, 18),
@@ -448,7 +448,7 @@ def build_payers(states: list[str], first: date, last: date) -> list[PayerPlan]:
             requires_auth=position % 3 == 2,
             payer_code=f"B{code}{position + 1:02d}",
             state=code,
-            claim_filing_indicator="BL",
+            claim_filing_indicator="12",
             timely_filing_days=180,
             payment_weekday=3,
             lag_days=(12, 28),
