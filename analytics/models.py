@@ -1,1 +1,183 @@
-"""Domain models arrive with the domain-model issue."""
+"""Rollups: the metric families of spec/metrics.md pre-aggregated per day.
+
+One table per family, one row per (day, clinic, clinician, payer, referral source)
+with the family's additive measures — exactly the columns its SQL in
+``analytics.metrics.queries`` returns, so that a sum over rollup rows is the family's
+answer for any period and filter (proved by ``tests/rollups``). Rows are derived:
+``analytics.rollups.refresh`` rewrites the days that triggers on the source tables
+marked dirty (``RollupDirtyDay``). The attribute ids carry no foreign keys (rows are
+deleted and rewritten wholesale; a constraint check per row would only slow that).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ptrevops.tenancy.models import TenantModel
+
+COUNT = {"default": 0}
+MONEY = {"max_digits": 16, "decimal_places": 2, "default": 0}
+
+
+def _organization():
+    # No FK constraint: rollup rows and dirty marks are written by statement
+    # triggers while an organization's data is being deleted, too.
+    return models.ForeignKey(
+        "clinics.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_constraint=False,
+    )
+
+
+class Rollup(TenantModel):
+    organization = _organization()
+    day = models.DateField()
+    clinic_id = models.BigIntegerField(null=True)
+    clinician_id = models.BigIntegerField(null=True)
+    payer_id = models.BigIntegerField(null=True)
+    source_id = models.BigIntegerField(null=True)
+
+    # The metric family (analytics.metrics.queries.QUERIES) this table rolls up.
+    family: str = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def measures(cls) -> list[str]:
+        skip = {"id", "organization", "day", "clinic_id", "clinician_id", "payer_id", "source_id"}
+        return [field.name for field in cls._meta.concrete_fields if field.name not in skip]
+
+
+def _day_index(name: str) -> list[models.Index]:
+    return [models.Index(fields=["organization", "day"], name=name)]
+
+
+class VisitRollup(Rollup):
+    family = "visits"
+    visits = models.BigIntegerField(**COUNT)
+    billable_visits = models.BigIntegerField(**COUNT)
+    billable_units = models.BigIntegerField(**COUNT)
+    gross_charges = models.DecimalField(**MONEY)
+    insurance_paid = models.DecimalField(**MONEY)
+    patient_paid = models.DecimalField(**MONEY)
+    billable_net_collected = models.DecimalField(**MONEY)
+    billable_with_claim = models.BigIntegerField(**COUNT)
+    billable_remitted = models.BigIntegerField(**COUNT)
+    copay_collected_at_tos = models.DecimalField(**MONEY)
+    copay_due = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = _day_index("visitrollup_org_day")
+
+
+class ChargeLineRollup(Rollup):
+    family = "charge_lines"
+    expected_allowed = models.DecimalField(**MONEY)
+    lines_no_contract_rate = models.BigIntegerField(**COUNT)
+    lines_with_contract_rate = models.BigIntegerField(**COUNT)
+    yield_received = models.DecimalField(**MONEY)
+    yield_expected = models.DecimalField(**MONEY)
+    lines_adjudicated = models.BigIntegerField(**COUNT)
+    lines_denied = models.BigIntegerField(**COUNT)
+    underpaid_lines = models.BigIntegerField(**COUNT)
+    underpaid_amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = _day_index("linerollup_org_day")
+
+
+class AppointmentRollup(Rollup):
+    family = "appointments"
+    attended_minutes = models.BigIntegerField(**COUNT)
+    attended = models.BigIntegerField(**COUNT)
+    cancelled = models.BigIntegerField(**COUNT)
+    late_cancel = models.BigIntegerField(**COUNT)
+    no_show = models.BigIntegerField(**COUNT)
+
+    class Meta:
+        indexes = _day_index("apptrollup_org_day")
+
+
+class CapacityRollup(Rollup):
+    family = "capacity"
+    available_minutes = models.BigIntegerField(**COUNT)
+
+    class Meta:
+        indexes = _day_index("caprollup_org_day")
+
+
+class DischargeRollup(Rollup):
+    family = "discharges"
+    discharged_episodes = models.BigIntegerField(**COUNT)
+    completed = models.BigIntegerField(**COUNT)
+    dropped_off = models.BigIntegerField(**COUNT)
+    episode_visits = models.BigIntegerField(**COUNT)
+    planned_visits = models.BigIntegerField(**COUNT)
+
+    class Meta:
+        indexes = _day_index("dischrollup_org_day")
+
+
+class ReferralRollup(Rollup):
+    family = "referrals"
+    referrals_received = models.BigIntegerField(**COUNT)
+    referrals_converted = models.BigIntegerField(**COUNT)
+    referral_visits = models.BigIntegerField(**COUNT)
+
+    class Meta:
+        indexes = _day_index("refrollup_org_day")
+
+
+class ClaimRollup(Rollup):
+    family = "claims"
+    claims_first_adjudicated = models.BigIntegerField(**COUNT)
+    denied_claims = models.BigIntegerField(**COUNT)
+    clean_claims = models.BigIntegerField(**COUNT)
+    # Denied claims per root cause: {category: count}.
+    root_causes = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = _day_index("claimrollup_org_day")
+
+
+class ProviderAdjustmentRollup(Rollup):
+    family = "provider_adjustments"
+    plb_total = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = _day_index("plbrollup_org_day")
+
+
+ROLLUPS: tuple[type[Rollup], ...] = (
+    VisitRollup,
+    ChargeLineRollup,
+    AppointmentRollup,
+    CapacityRollup,
+    DischargeRollup,
+    ReferralRollup,
+    ClaimRollup,
+    ProviderAdjustmentRollup,
+)
+
+
+class RollupDirtyDay(TenantModel):
+    """A day of a family whose rollup rows no longer match the source tables.
+
+    Written by statement-level triggers on every source table (any write path:
+    imports, the admin, a copay logged at the desk) in the writer's transaction;
+    consumed by ``analytics.rollups.refresh``.
+    """
+
+    organization = _organization()
+    family = models.CharField(max_length=32)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "family", "day"], name="rollupdirty_unique_day"
+            )
+        ]

@@ -13,20 +13,26 @@ class ImportTask(TenantTask):
 def run_import(*, run_id: int, organization_id: int) -> str:
     """Run one import. Safe to run again: a finished run is left alone, and a run
     interrupted by a killed worker committed nothing and simply runs again."""
+    from analytics.rollups import refresh_after_import
     from clinics.import_runs import import_run_execute
 
-    return import_run_execute(run_id=run_id).status
+    status = import_run_execute(run_id=run_id).status
+    refresh_after_import(organization_id)
+    return status
 
 
 @app.task(base=ImportTask, name="imports.import_inbox", time_limit=6 * 3600)
 def import_inbox(*, organization_id: int) -> list:
+    from analytics.rollups import refresh_after_import
     from clinics.inbox import inbox_import
     from clinics.models import Organization
     from ptrevops.tenancy.context import tenant_context
 
     with tenant_context(organization_id):
         organization = Organization.objects.get(pk=organization_id)
-    return inbox_import(organization=organization)
+    runs = inbox_import(organization=organization)
+    refresh_after_import(organization_id)
+    return runs
 
 
 @app.task(name="imports.scan_inboxes")

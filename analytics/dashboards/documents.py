@@ -22,7 +22,9 @@ def metric_value(metrics: dict, name: str):
 
 
 def document(organization, selection, group_by: str | None = None) -> dict:
-    return metrics_document(organization, group_by=group_by, **selection.as_kwargs())
+    return metrics_document(
+        organization, source="rollup", group_by=group_by, **selection.as_kwargs()
+    )
 
 
 def groups_frame(doc: dict, names: list[str], labels: dict[str, str] | None = None) -> pd.DataFrame:

@@ -26,10 +26,12 @@ from analytics.metrics.filters import (
 from analytics.metrics.output import report_document, report_table
 
 
-def metrics_document(organization, **selection) -> dict:
+def metrics_document(organization, *, source: str = "direct", **selection) -> dict:
     """Resolve the selection (external ids), compute and return the JSON document."""
     filters = resolve_filters(organization_id=organization.pk, **selection)
-    return report_document(compute_metrics(filters, organization_slug=organization.slug))
+    return report_document(
+        compute_metrics(filters, organization_slug=organization.slug, source=source)
+    )
 
 
 __all__ = [

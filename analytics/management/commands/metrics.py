@@ -13,6 +13,7 @@ from analytics.metrics import (
     report_table,
     resolve_filters,
 )
+from analytics.metrics.compute import SOURCES
 from clinics.models import Organization
 from ptrevops.tenancy.context import tenant_context
 from ptrevops.tenancy.roles import owner_role
@@ -40,6 +41,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--group-by", dest="group_by", choices=[item.value for item in GroupBy])
         parser.add_argument("--format", dest="output_format", choices=["json", "table"])
+        parser.add_argument(
+            "--compute-from",
+            dest="compute_from",
+            choices=list(SOURCES),
+            default="direct",
+            help="compute on the normalized tables (default) or read the daily rollups"
+            " (what the dashboards and the API do; the same numbers)",
+        )
 
     def handle(self, *args, **options):
         import json
@@ -74,7 +83,9 @@ class Command(BaseCommand):
                 )
             except MetricFilterError as error:
                 raise CommandError(str(error)) from None
-            report = compute_metrics(filters, organization_slug=organization.slug)
+            report = compute_metrics(
+                filters, organization_slug=organization.slug, source=options["compute_from"]
+            )
 
         if options["output_format"] == "json":
             self.stdout.write(json.dumps(report_document(report), indent=2))

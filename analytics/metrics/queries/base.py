@@ -64,6 +64,20 @@ EPISODE_CLINICIAN_JOIN = """
 """
 
 
+# Day numbers of the grain key count from this date.
+GRAIN_EPOCH = "2000-01-01"
+
+
+def grain_key(attribution: Attribution) -> str:
+    """The rollup grain of a row: its day and its four attributes (NULL where the
+    family has none), as one ``bigint[]`` so that ``GROUP BY grp`` serves both."""
+    if attribution.day is None:
+        raise NotAttributable("day")
+    parts = [f"({attribution.day} - DATE '{GRAIN_EPOCH}')"]
+    parts += [attribution.expression(name) or "NULL" for name in DIMENSIONS]
+    return f"ARRAY[{', '.join(parts)}]::bigint[]"
+
+
 @dataclass(frozen=True)
 class Attribution:
     """SQL expressions attributing a family's rows; ``None`` = not attributable."""
@@ -72,6 +86,8 @@ class Attribution:
     clinician: str | None
     payer: str | None
     source: str | None
+    # The date a row counts on (its period column): the rollup grain's day.
+    day: str | None = None
 
     def expression(self, dimension: str) -> str | None:
         return getattr(self, dimension)
@@ -90,8 +106,12 @@ class MetricQuery:
     one) or ``ALL`` when not grouping.
     """
 
-    def __init__(self, filters: MetricFilters) -> None:
+    def __init__(self, filters: MetricFilters, *, grain: bool = False) -> None:
         self.filters = filters
+        # Rollup grain: group by day and all four attributes at once (``grp`` is then
+        # ``ARRAY[day - GRAIN_EPOCH, clinic, clinician, payer, source]``), with no
+        # attribute filter. ``analytics.rollups`` stores these rows.
+        self.grain = grain
         self.params: dict[str, Any] = {
             "org": filters.organization_id,
             "start": filters.start,
@@ -105,6 +125,8 @@ class MetricQuery:
 
     def needs(self, dimension: str) -> bool:
         """Whether the SQL must compute ``dimension`` (filtered or grouped by it)."""
+        if self.grain:
+            return True
         return bool(self.filters.ids(dimension)) or self.filters.dimension == dimension
 
     def where(self, attribution: Attribution) -> str:
@@ -120,6 +142,8 @@ class MetricQuery:
         return "".join(conditions)
 
     def group(self, attribution: Attribution) -> str:
+        if self.grain:
+            return grain_key(attribution)
         dimension = self.filters.dimension
         if dimension is None:
             return "NULL::bigint"

@@ -26,6 +26,7 @@ LINE_ATTRIBUTION = Attribution(
     # The payer whose contract prices the line: the line's claim's payer.
     payer="c.payer_id",
     source="vs.source_id",
+    day="v.date_of_service",
 )
 
 # Assistant-delivered services (CQ) are paid at 85 % of the fee schedule.
@@ -33,8 +34,8 @@ CQ_FACTOR = "0.85"
 
 
 class ChargeLineContractQuery(MetricQuery):
-    def __init__(self, filters) -> None:
-        super().__init__(filters)
+    def __init__(self, filters, **options) -> None:
+        super().__init__(filters, **options)
         self.params.update(
             denying_groups=list(DENYING_GROUPS),
             contractual_carc=CONTRACTUAL_CARC,

@@ -21,6 +21,8 @@ CLAIM_ATTRIBUTION = Attribution(
     clinician="v.clinician_id",
     payer="c.payer_id",
     source="csrc.source_id",
+    # Counted on the first adjudication's payment date.
+    day="f.payment_date",
 )
 
 # The ORDER BY that picks a claim's first adjudication among its claim payments.
@@ -33,8 +35,8 @@ class FirstAdjudicationQuery(MetricQuery):
     """Per group: claims first adjudicated in period, denied claims, clean claims, and
     denied claims per root cause (``root_causes``: {category: count})."""
 
-    def __init__(self, filters) -> None:
-        super().__init__(filters)
+    def __init__(self, filters, **options) -> None:
+        super().__init__(filters, **options)
         carcs = sorted(CARC_CATEGORIES)
         self.params.update(
             denying_groups=list(DENYING_GROUPS),

@@ -17,6 +17,7 @@ EPISODE_ATTRIBUTION = Attribution(
     clinician="efv.clinician_id",
     payer="e.primary_payer_id",
     source="esrc.source_id",
+    day="e.discharge_date",
 )
 
 REFERRAL_ATTRIBUTION = Attribution(
@@ -26,6 +27,7 @@ REFERRAL_ATTRIBUTION = Attribution(
     clinician="rfv.clinician_id",
     payer="rep.primary_payer_id",
     source="r.source_id",
+    day="r.received_on",
 )
 
 COMPLETED_REASONS = ("goals_met", "plan_completed")
@@ -45,8 +47,8 @@ class DischargedEpisodeQuery(MetricQuery):
     """Episodes discharged in period with all their visits to date and the planned
     visits of all their plans of care."""
 
-    def __init__(self, filters) -> None:
-        super().__init__(filters)
+    def __init__(self, filters, **options) -> None:
+        super().__init__(filters, **options)
         self.params.update(completed=list(COMPLETED_REASONS), drop_off=list(DROP_OFF_REASONS))
 
     def sql(self) -> str:
@@ -87,8 +89,8 @@ class ReferralQuery(MetricQuery):
     """Referrals received in period, converted (an attended evaluation in one of their
     episodes, to date) and the visits to date of their episodes."""
 
-    def __init__(self, filters) -> None:
-        super().__init__(filters)
+    def __init__(self, filters, **options) -> None:
+        super().__init__(filters, **options)
         self.params["attended"] = list(ATTENDED)
 
     def sql(self) -> str:

@@ -150,7 +150,9 @@ class ProviderAdjustmentQuery(MetricQuery):
     applicable (``fetch`` returns ``None``); a payer filter uses the remittance's payer.
     """
 
-    ATTRIBUTION = Attribution(clinic=None, clinician=None, payer="r.payer_id", source=None)
+    ATTRIBUTION = Attribution(
+        clinic=None, clinician=None, payer="r.payer_id", source=None, day="r.payment_date"
+    )
 
     def sql(self) -> str:
         return f"""

@@ -16,6 +16,7 @@ APPOINTMENT_ATTRIBUTION = Attribution(
     # An appointment has no claim yet: its episode's primary payer.
     payer="ae.primary_payer_id",
     source="asrc.source_id",
+    day="a.local_date",
 )
 
 # Capacity is a clinician's time at a clinic: it has no payer and no referral source.
@@ -23,13 +24,13 @@ APPOINTMENT_ATTRIBUTION = Attribution(
 # (of the selected clinics and clinicians) as its denominator, so it reads "share of
 # the capacity used by this payer's patients" and the groups add up to the total.
 CAPACITY_ATTRIBUTION = Attribution(
-    clinic="sc.clinic_id", clinician="sc.clinician_id", payer=None, source=None
+    clinic="sc.clinic_id", clinician="sc.clinician_id", payer=None, source=None, day="sc.date"
 )
 
 
 class AppointmentQuery(MetricQuery):
-    def __init__(self, filters) -> None:
-        super().__init__(filters)
+    def __init__(self, filters, **options) -> None:
+        super().__init__(filters, **options)
         self.params["attended"] = list(ATTENDED)
 
     def sql(self) -> str:
@@ -70,7 +71,9 @@ class CapacityQuery(MetricQuery):
                 conditions += f" AND {expression} = ANY(%(ids_{dimension})s)"
         dimension = self.filters.dimension
         group = "NULL::bigint"
-        if dimension in ("clinic", "clinician"):
+        if self.grain:
+            group = self.group(CAPACITY_ATTRIBUTION)
+        elif dimension in ("clinic", "clinician"):
             group = CAPACITY_ATTRIBUTION.expression(dimension)
         return f"""
         SELECT {group} AS grp, coalesce(sum(sc.available_minutes), 0)::bigint AS available_minutes

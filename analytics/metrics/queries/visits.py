@@ -16,6 +16,7 @@ VISIT_ATTRIBUTION = Attribution(
     clinician="v.clinician_id",
     payer="vp.payer_id",
     source="vs.source_id",
+    day="v.date_of_service",
 )
 
 

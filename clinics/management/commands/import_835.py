@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics.rollups import refresh_after_import
 from clinics.choices import ImportKind, ImportStatus
 from clinics.management.commands._import_cli import organization_by_slug, run_file
 
@@ -22,5 +23,6 @@ class Command(BaseCommand):
             if run_file(self, organization, path, ImportKind.REMITTANCE_835).status
             == ImportStatus.FAILED
         ]
+        refresh_after_import(organization.pk)
         if failed:
             raise CommandError(f"{len(failed)} of {len(files)} files failed")

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics.rollups import refresh_after_import
 from clinics.choices import ImportKind, ImportStatus
 from clinics.management.commands._import_cli import organization_by_slug, run_file
 
@@ -20,5 +21,6 @@ class Command(BaseCommand):
         self.verbosity = options.get("verbosity", 1)
         organization = organization_by_slug(org)
         run = run_file(self, organization, path, ImportKind.BUNDLE, partial=partial)
+        refresh_after_import(organization.pk)
         if run.status == ImportStatus.FAILED:
             raise CommandError("import failed")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from analytics.rollups import refresh_after_import
 from clinics.inbox import inbox_dir, inbox_import
 from clinics.management.commands._import_cli import organization_by_slug
 from clinics.tasks import import_inbox
@@ -23,3 +24,4 @@ class Command(BaseCommand):
             return
         for name, status in inbox_import(organization=organization):
             self.stdout.write(f"{name}: {status}")
+        refresh_after_import(organization.pk)

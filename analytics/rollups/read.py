@@ -1,0 +1,132 @@
+"""Answer a metric family from its rollup table: a SUM over the day rows.
+
+``RollupQuery`` has the interface of the direct family queries
+(``analytics.metrics.queries``): ``fetch()`` returns ``{group key: row}`` with the
+same columns, or ``None`` when the selection's filters cannot apply to the family —
+so ``compute_metrics`` builds the same metrics from either.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+
+from analytics.metrics.filters import DIMENSIONS, MetricFilters
+from analytics.metrics.queries.base import ALL, MetricQuery, NotAttributable
+from analytics.models import (
+    CapacityRollup,
+    ClaimRollup,
+    ProviderAdjustmentRollup,
+    Rollup,
+    VisitRollup,
+)
+
+# Attributes each family's rows carry (the direct queries' Attribution, non-None).
+CARRIED: dict[type[Rollup], tuple[str, ...]] = {
+    CapacityRollup: ("clinic", "clinician"),
+    ProviderAdjustmentRollup: ("payer",),
+}
+# Capacity has no payer or source: such a filter keeps the whole capacity and such a
+# grouping shares one row (as CapacityQuery does).
+IGNORES_UNCARRIED = {CapacityRollup}
+
+
+class RollupQuery(MetricQuery):
+    model: type[Rollup]
+
+    def __init__(
+        self,
+        filters: MetricFilters,
+        model: type[Rollup],
+        *,
+        period: tuple[datetime.date, datetime.date] | None = None,
+        renamed: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(filters)
+        self.model = model
+        if period is not None:
+            self.params["start"], self.params["end"] = period
+        self.renamed = renamed or {}
+        self.carried = CARRIED.get(model, DIMENSIONS)
+
+    def _conditions(self) -> str:
+        conditions = ""
+        for dimension in DIMENSIONS:
+            if not self.filters.ids(dimension):
+                continue
+            if dimension not in self.carried:
+                if self.model in IGNORES_UNCARRIED:
+                    continue
+                raise NotAttributable(dimension)
+            conditions += f" AND {dimension}_id = ANY(%(ids_{dimension})s)"
+        return conditions
+
+    def _group(self) -> str:
+        dimension = self.filters.dimension
+        if dimension is None:
+            return "NULL::bigint"
+        if dimension in self.carried:
+            return f"{dimension}_id"
+        if self.model in IGNORES_UNCARRIED:
+            return "NULL::bigint"
+        raise NotAttributable(dimension)
+
+    def _sum(self, name: str) -> str:
+        field = self.model._meta.get_field(name)
+        cast = "::bigint" if field.get_internal_type() == "BigIntegerField" else ""
+        return f"coalesce(sum({name}), 0){cast} AS {self.renamed.get(name, name)}"
+
+    def _measures(self) -> list[str]:
+        return [
+            name
+            for name in self.model.measures()
+            if name != "root_causes" and (not self.renamed or name in self.renamed)
+        ]
+
+    def _from(self, also: str = "") -> str:
+        return (
+            f"FROM {self.model._meta.db_table}{also}"
+            " WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s"
+            f"{self._conditions()}"
+        )
+
+    def sql(self) -> str:
+        sums = ", ".join(self._sum(name) for name in self._measures())
+        return f"SELECT {self._group()} AS grp, {sums} {self._from()} GROUP BY 1"
+
+    def fetch(self):
+        rows = super().fetch()
+        if rows is None or self.model is not ClaimRollup:
+            return rows
+        # Denied claims per root cause: the per-day maps summed key by key.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {self._group()} AS grp, cause.key, sum(cause.value::bigint)"
+                f" {self._from(', jsonb_each_text(root_causes) cause')} GROUP BY 1, 2",
+                self.params,
+            )
+            grouped = self.filters.dimension is not None
+            for group, cause, count in cursor.fetchall():
+                key = group if grouped else ALL
+                rows[key].setdefault("root_causes", {})[cause] = int(count)
+        return rows
+
+
+def rollup_queries(filters: MetricFilters) -> dict[str, MetricQuery]:
+    """The rolled-up families of the selection, by family name; ``charges_90_days``
+    (the days-in-A/R denominator) is the visits rollup's gross charges over
+    [as of − 89, as of]."""
+    from analytics.models import ROLLUPS
+
+    queries: dict[str, MetricQuery] = {
+        model.family: RollupQuery(filters, model) for model in ROLLUPS
+    }
+    as_of = filters.as_of_date
+    queries["charges_90_days"] = RollupQuery(
+        filters,
+        VisitRollup,
+        period=(as_of - datetime.timedelta(days=89), as_of),
+        renamed={"gross_charges": "gross_charges_90_days"},
+    )
+    return queries

@@ -1,0 +1,145 @@
+"""Rewrite rollup rows: the dirty days after a write, or everything.
+
+A family's rows for days [a, b] are deleted and re-inserted from the family's own
+SQL (``analytics.metrics.queries``) run in grain mode for [a, b] — the same
+statement the direct computation uses, grouped by (day, clinic, clinician, payer,
+source) instead of by one attribute. Dirty days close together are refreshed as one
+range (fewer statements; a day that was not dirty is rewritten to the same rows).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from analytics.metrics.filters import MetricFilters
+from analytics.metrics.queries import QUERIES
+from analytics.metrics.queries.base import GRAIN_EPOCH
+from analytics.models import ROLLUPS, Rollup, RollupDirtyDay
+from ptrevops.tenancy.context import current_organization_id
+
+# pg_advisory_xact_lock(class, organization id): one refresh per organization at a time.
+ADVISORY_LOCK = 7_303
+# Dirty days at most this far apart are refreshed as one range.
+MERGE_GAP_DAYS = 7
+ALL_TIME = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
+
+BY_FAMILY: dict[str, type[Rollup]] = {model.family: model for model in ROLLUPS}
+
+
+@dataclass
+class RefreshReport:
+    dirty_days: int = 0
+    ranges: dict[str, list[tuple[datetime.date, datetime.date]]] = field(default_factory=dict)
+    rows_written: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "dirty_days": self.dirty_days,
+            "ranges": {
+                family: [(a.isoformat(), b.isoformat()) for a, b in spans]
+                for family, spans in self.ranges.items()
+            },
+            "rows_written": self.rows_written,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def merge_days(
+    days: list[datetime.date], gap: int = MERGE_GAP_DAYS
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Sorted, disjoint [first, last] ranges covering ``days``; days within ``gap`` of
+    each other share a range."""
+    ranges: list[tuple[datetime.date, datetime.date]] = []
+    for day in sorted(set(days)):
+        if ranges and (day - ranges[-1][1]).days <= gap:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def has_dirty_days(organization_id: int) -> bool:
+    return RollupDirtyDay.objects.filter(organization_id=organization_id).exists()
+
+
+def refresh(organization_id: int) -> RefreshReport:
+    """Rewrite the dirty days of every family; run inside the tenant scope."""
+    _require_scope(organization_id)
+    started = time.perf_counter()
+    report = RefreshReport()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK, organization_id])
+        cursor.execute(
+            "DELETE FROM analytics_rollupdirtyday WHERE organization_id = %s RETURNING family, day",
+            [organization_id],
+        )
+        by_family: dict[str, list[datetime.date]] = defaultdict(list)
+        for family, day in cursor.fetchall():
+            by_family[family].append(day)
+            report.dirty_days += 1
+        for family, days in sorted(by_family.items()):
+            model = BY_FAMILY.get(family)
+            if model is None:  # a family no longer rolled up
+                continue
+            report.ranges[family] = merge_days(days)
+            for start, end in report.ranges[family]:
+                report.rows_written += _rewrite(cursor, model, organization_id, start, end)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def rebuild(organization_id: int) -> RefreshReport:
+    """Rewrite every family for all time (after a restore, or to repair)."""
+    _require_scope(organization_id)
+    started = time.perf_counter()
+    report = RefreshReport()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK, organization_id])
+        cursor.execute(
+            "DELETE FROM analytics_rollupdirtyday WHERE organization_id = %s", [organization_id]
+        )
+        for model in ROLLUPS:
+            report.ranges[model.family] = [ALL_TIME]
+            report.rows_written += _rewrite(cursor, model, organization_id, *ALL_TIME)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> int:
+    table = model._meta.db_table
+    filters = MetricFilters(organization_id=organization_id, start=start, end=end)
+    query = QUERIES[model.family](filters, grain=True)
+    measures = model.measures()
+    cursor.execute(
+        f"DELETE FROM {table}"
+        " WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s",
+        query.params,
+    )
+    columns = ", ".join(measures)
+    selected = ", ".join(f"q.{name}" for name in measures)
+    # Hash joins: see MetricQuery.fetch.
+    cursor.execute("SET LOCAL enable_nestloop = off")
+    cursor.execute(
+        f"""
+        INSERT INTO {table}
+            (organization_id, day, clinic_id, clinician_id, payer_id, source_id, {columns})
+        SELECT %(org)s, DATE '{GRAIN_EPOCH}' + q.grp[1]::integer,
+               q.grp[2], q.grp[3], q.grp[4], q.grp[5], {selected}
+        FROM ({query.sql()}) q
+        """,
+        query.params,
+    )
+    written = cursor.rowcount
+    cursor.execute("SET LOCAL enable_nestloop = on")
+    return written
+
+
+def _require_scope(organization_id: int) -> None:
+    if current_organization_id() != organization_id:
+        raise RuntimeError("rollup refresh must run inside tenant_context(organization_id)")
