@@ -27,6 +27,8 @@ from ptrevops.tenancy.context import current_organization_id, tenant_context
 
 logger = logging.getLogger("ptrevops.imports")
 MAX_STORED_ROW_ERRORS = 100_000
+# Key of the run's report under which the profile's fingerprint is recorded.
+PROFILE_FINGERPRINT = "profile_fingerprint"
 _CHUNK = 1024 * 1024
 
 
@@ -67,7 +69,8 @@ def import_run_create(
     partial: bool = False,
     profile: str = "canonical",
 ) -> ImportRun:
-    """Store the file and queue a run; an identical, already imported file is skipped."""
+    """Store the file and queue a run; a file already imported with the same profile
+    (and mapping) is skipped."""
     assert current_organization_id() == organization.pk
     safe_name = Path(filename).name or "upload"
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
@@ -76,11 +79,7 @@ def import_run_create(
     if kind is None:
         with open(destination, "rb") as handle:
             kind = guess_kind(safe_name, handle.read(16))
-    previous = (
-        ImportRun.objects.filter(sha256=sha256, kind=kind, status=ImportStatus.SUCCEEDED)
-        .order_by("created_at")
-        .first()
-    )
+    previous = _same_import(sha256, kind, profile)
     run = ImportRun.objects.create(
         organization=organization,
         kind=kind,
@@ -97,6 +96,29 @@ def import_run_create(
         finished_at=timezone.now() if previous else None,
     )
     return run
+
+
+def profile_fingerprint(profile: str) -> str:
+    """The profile and the mapping it applies now (see episodes.vendor.runner)."""
+    from episodes.vendor.runner import profile_fingerprint as fingerprint
+
+    return fingerprint(profile)
+
+
+def _same_import(sha256: str, kind: str, profile: str) -> ImportRun | None:
+    """The first succeeded run of the same bytes, kind and profile — and, for a vendor
+    profile, the same mapping (as recorded when that run ran): the same file mapped
+    differently is a different import. Runs from before fingerprints were recorded
+    match only as canonical imports."""
+    fingerprint = profile_fingerprint(profile)
+    candidates = ImportRun.objects.filter(
+        sha256=sha256, kind=kind, profile=profile, status=ImportStatus.SUCCEEDED
+    ).order_by("created_at")
+    for run in candidates.only("pk", "report", "profile"):
+        recorded = (run.report or {}).get(PROFILE_FINGERPRINT, "canonical")
+        if recorded == fingerprint:
+            return run
+    return None
 
 
 def _progress_key(run_id: int) -> str:
@@ -185,9 +207,13 @@ def import_run_execute(*, run_id: int) -> ImportRun:
 
     progress = _progress_reporter(run)
     succeeded, report, errors, message = False, {}, [], ""
+    fingerprint = ""
     try:
         with tenant_context(organization_id):
+            # Taken before the importer reads the mapping, in the same transaction.
+            fingerprint = profile_fingerprint(run.profile)
             succeeded, report, errors = _execute(run, progress)
+            report = {**report, PROFILE_FINGERPRINT: fingerprint}
             if not succeeded:
                 # Roll back whatever the importer wrote: a failed run commits nothing.
                 transaction.set_rollback(True)
@@ -198,6 +224,8 @@ def import_run_execute(*, run_id: int) -> ImportRun:
         message = f"{type(error).__name__}: {error}"
     if not succeeded:
         with tenant_context(organization_id):
+            if fingerprint:
+                report = {**report, PROFILE_FINGERPRINT: fingerprint}
             _finish(run, ImportStatus.FAILED, report, errors, message)
     return run
 

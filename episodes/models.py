@@ -19,23 +19,41 @@ from ptrevops.tenancy.models import ImportedModel
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-def organization_fk() -> models.ForeignKey:
+def reference(to, **options) -> models.ForeignKey:
+    """A foreign key of an imported table, without a database constraint.
+
+    These tables are written in bulk by the EMR bundle importer, which resolves every
+    reference set-based (a join on the organization's external ids) before it inserts
+    a row, and reports the ones that do not resolve. PostgreSQL's per-row foreign-key
+    trigger would only check again what the join proved — at 2–3 µs per reference
+    per row, most of an INSERT of appointments or visits. Deleting a referenced row
+    is guarded elsewhere: Django applies `on_delete` for ORM deletes, vendor removals
+    check the dependants first (episodes.vendor.removals), and billing's tables keep
+    their constraints to visits. Organizations are never deleted while they have data
+    (and row-level security, not the foreign key, is what keeps tenants apart).
+    """
+    return models.ForeignKey(to, db_constraint=False, **options)
+
+
+def organization_fk(*, db_constraint: bool = True) -> models.ForeignKey:
     """`TenantModel.organization` without its own index: every imported table's unique
     `(organization, external_id)` and every composite index lead with it, so a
-    single-column index only costs each import a btree insertion per row."""
+    single-column index only costs each import a btree insertion per row. (Billing's
+    models use it too, with their constraint; this app's tables pass False.)"""
     return models.ForeignKey(
         "clinics.Organization",
         on_delete=models.CASCADE,
         related_name="+",
         editable=False,
         db_index=False,
+        db_constraint=db_constraint,
     )
 
 
 class Patient(ImportedModel):
     """Minimal PHI: name, birth date, sex, ZIP. Access is audit-logged."""
 
-    organization = organization_fk()
+    organization = organization_fk(db_constraint=False)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     birth_date = models.DateField()
@@ -49,7 +67,7 @@ class Patient(ImportedModel):
 class ReferralSource(ImportedModel):
     """Who sends patients: a physician, a practice, direct access, marketing…"""
 
-    organization = organization_fk()
+    organization = organization_fk(db_constraint=False)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=ReferralSourceKind.choices)
     npi = models.CharField(max_length=10, blank=True)
@@ -60,11 +78,11 @@ class ReferralSource(ImportedModel):
 
 
 class Referral(ImportedModel):
-    organization = organization_fk()
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    organization = organization_fk(db_constraint=False)
+    patient = reference(Patient, on_delete=models.PROTECT, related_name="referrals")
+    clinic = reference("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     received_on = models.DateField()
-    source = models.ForeignKey(
+    source = reference(
         ReferralSource, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
     diagnosis_codes = ArrayField(models.CharField(max_length=16), default=list, blank=True)
@@ -79,11 +97,11 @@ class Referral(ImportedModel):
 class Eligibility(ImportedModel):
     """A benefits check: copay, coinsurance, deductible, plan-year visit limits."""
 
-    organization = organization_fk()
-    patient = models.ForeignKey(
+    organization = organization_fk(db_constraint=False)
+    patient = reference(
         Patient, on_delete=models.PROTECT, related_name="eligibility", db_index=False
     )
-    payer = models.ForeignKey("billing.Payer", on_delete=models.PROTECT, related_name="+")
+    payer = reference("billing.Payer", on_delete=models.PROTECT, related_name="+")
     checked_on = models.DateField()
     active = models.BooleanField()
     copay_amount = models.DecimalField(null=True, blank=True, **MONEY)
@@ -102,11 +120,11 @@ class Eligibility(ImportedModel):
 class Episode(ImportedModel):
     """One episode of care — the unit of value — from evaluation to discharge."""
 
-    organization = organization_fk()
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    organization = organization_fk(db_constraint=False)
+    patient = reference(Patient, on_delete=models.PROTECT, related_name="episodes")
+    clinic = reference("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
-    referral = models.ForeignKey(
+    referral = reference(
         Referral,
         null=True,
         blank=True,
@@ -114,10 +132,10 @@ class Episode(ImportedModel):
         related_name="episodes",
         db_index=False,
     )
-    primary_payer = models.ForeignKey(
+    primary_payer = reference(
         "billing.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    secondary_payer = models.ForeignKey(
+    secondary_payer = reference(
         "billing.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     discharge_date = models.DateField(null=True, blank=True)
@@ -133,15 +151,15 @@ class Episode(ImportedModel):
 class Authorization(ImportedModel):
     """Visits (sometimes units) a payer authorized for a patient over a date range."""
 
-    organization = organization_fk()
-    patient = models.ForeignKey(
+    organization = organization_fk(db_constraint=False)
+    patient = reference(
         Patient, on_delete=models.PROTECT, related_name="authorizations", db_index=False
     )
-    payer = models.ForeignKey("billing.Payer", on_delete=models.PROTECT, related_name="+")
+    payer = reference("billing.Payer", on_delete=models.PROTECT, related_name="+")
     visits_authorized = models.PositiveIntegerField()
     start_date = models.DateField()
     end_date = models.DateField()
-    episode = models.ForeignKey(
+    episode = reference(
         Episode, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorizations"
     )
     units_authorized = models.PositiveIntegerField(null=True, blank=True)
@@ -154,8 +172,8 @@ class Authorization(ImportedModel):
 
 
 class PlanOfCare(ImportedModel):
-    organization = organization_fk()
-    episode = models.ForeignKey(
+    organization = organization_fk(db_constraint=False)
+    episode = reference(
         Episode, on_delete=models.CASCADE, related_name="plans_of_care", db_index=False
     )
     cert_start = models.DateField()
@@ -174,15 +192,15 @@ class Appointment(ImportedModel):
     """A booked slot. `local_date` is the clinic-local date of `starts_at`, fixed at
     import, because every schedule metric is counted by the clinic's calendar."""
 
-    organization = organization_fk()
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    clinician = models.ForeignKey("clinics.Clinician", on_delete=models.PROTECT, related_name="+")
+    organization = organization_fk(db_constraint=False)
+    patient = reference(Patient, on_delete=models.PROTECT, related_name="appointments")
+    clinic = reference("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    clinician = reference("clinics.Clinician", on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
     local_date = models.DateField()
     duration_minutes = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=AppointmentStatus.choices)
-    episode = models.ForeignKey(
+    episode = reference(
         Episode,
         null=True,
         blank=True,
@@ -204,14 +222,12 @@ class Visit(ImportedModel):
     """A delivered (finalized) visit. `clinic` is the appointment's clinic, kept
     here because every visit metric breaks down by it."""
 
-    organization = organization_fk()
-    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="visits")
-    episode = models.ForeignKey(
-        Episode, on_delete=models.PROTECT, related_name="visits", db_index=False
-    )
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    organization = organization_fk(db_constraint=False)
+    appointment = reference(Appointment, on_delete=models.PROTECT, related_name="visits")
+    episode = reference(Episode, on_delete=models.PROTECT, related_name="visits", db_index=False)
+    clinic = reference("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     date_of_service = models.DateField()
-    clinician = models.ForeignKey("clinics.Clinician", on_delete=models.PROTECT, related_name="+")
+    clinician = reference("clinics.Clinician", on_delete=models.PROTECT, related_name="+")
     total_timed_minutes = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta(ImportedModel.Meta):

@@ -61,6 +61,11 @@ class BundleReport:
         if seen < MAX_ERRORS_PER_FILE:
             self.errors.append(RowError(file, line, column, reason))
 
+    def add_unlisted_errors(self, file: str, count: int) -> None:
+        """Count `count` more errors of `file` that were never listed (over its share)."""
+        if count > 0:
+            self._errors_per_file[file] = self._errors_per_file.get(file, 0) + count
+
     def errors_in(self, file: str) -> int:
         """All errors of a file, including those not listed."""
         return self._errors_per_file.get(file, 0)

@@ -94,7 +94,9 @@ class FileSpec:
     one (schedule capacity, fee schedules) are keyed by `natural_key` (model columns).
     `derived` computes model columns the file does not carry, in SQL over the staging
     row `s` and the reference joins `r_<column>` (plus `extra_joins`);
-    `insert_only` fills NOT NULL model columns the file never sets.
+    `insert_only` fills NOT NULL model columns the file never sets. `derived_from`
+    names the file columns each derived column is computed from: an update rewrites a
+    derived column only when the file provides all of them (see `updated_targets`).
     """
 
     name: str
@@ -105,6 +107,7 @@ class FileSpec:
     derived: dict[str, str] = field(default_factory=dict)
     extra_joins: tuple[str, ...] = ()
     insert_only: dict[str, str] = field(default_factory=dict)
+    derived_from: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
@@ -133,6 +136,29 @@ class FileSpec:
             return [f"s.{self.id_column}"]
         names = {column.db_column: column.name for column in self.columns}
         return [f"COALESCE(s.{names[key]}::text, '')" for key in self.natural_key]
+
+    def updated_targets(self, present: frozenset[str] | None = None) -> list[str]:
+        """Model columns an update of an existing row writes when the file's header has
+        the columns `present` (None: all of them).
+
+        A file only speaks for the columns it has: a vendor export mapped onto a few
+        canonical columns must not blank the others on rows that already exist. The
+        key, the insert-only columns and the derived columns whose inputs are not all
+        in the file are left as they are; a blank cell in a present column is still a
+        value (it clears an optional column).
+        """
+        key = set(self.conflict_key)
+        targets = [
+            column.db_column
+            for column in self.columns
+            if (present is None or column.name in present) and column.db_column not in key
+        ]
+        targets += [
+            target
+            for target in self.derived
+            if present is None or all(name in present for name in self.derived_from[target])
+        ]
+        return targets
 
 
 def _choices(enum) -> tuple[str, ...]:
@@ -363,6 +389,7 @@ FILES: tuple[FileSpec, ...] = (
             "local_date": "(s.starts_at AT TIME ZONE "
             f"COALESCE(NULLIF(r_clinic_id.timezone, ''), {_ORG_TZ}))::date"
         },
+        derived_from={"local_date": ("starts_at", "clinic_id")},
     ),
     FileSpec(
         "visits",
@@ -377,6 +404,7 @@ FILES: tuple[FileSpec, ...] = (
         ),
         id_column="visit_id",
         derived={"clinic_id": "r_appointment_id.clinic_id"},
+        derived_from={"clinic_id": ("appointment_id",)},
     ),
     FileSpec(
         "claims",
@@ -428,7 +456,14 @@ FILES: tuple[FileSpec, ...] = (
             "collected_on": "(s.collected_at AT TIME ZONE "
             f"COALESCE(NULLIF(visit_clinic.timezone, ''), {_ORG_TZ}))::date"
         },
+        # Without visit_id in the file the clinic's time zone is unknown: the stored
+        # date stays rather than be recomputed in the organization's.
+        derived_from={"collected_on": ("collected_at", "visit_id")},
     ),
 )
 
 FILES_BY_NAME: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
+
+_UNDECLARED = [spec.name for spec in FILES if set(spec.derived_from) != set(spec.derived)]
+if _UNDECLARED:  # every derived column must say what it is computed from
+    raise ValueError(f"derived_from does not match derived in: {', '.join(_UNDECLARED)}")

@@ -15,6 +15,9 @@ Writing is split by what each row needs, so that each costs only what it must:
   and leaves the unchanged ones alone — not rewritten, and not even locked, which
   `INSERT … ON CONFLICT DO UPDATE … WHERE` would do for every existing row.
 
+An update writes only the columns the file has (`FileSpec.updated_targets`): a vendor
+export mapped onto a few canonical columns leaves the others of existing rows alone.
+
 Concurrent imports into one organization are excluded by the run's advisory lock; a
 row written by anything else between the join and the INSERT fails the run on the
 unique constraint (it is retried), never silently. The organization is a bound
@@ -90,15 +93,16 @@ class _Parts:
     where: str
 
 
-def _parts(spec: FileSpec) -> _Parts:
+def _parts(spec: FileSpec, present: frozenset[str] | None = None) -> _Parts:
     types = _column_types(spec.model)
     raw = {c.db_column: _value(c) for c in spec.columns}
     raw.update(spec.derived)
     raw.update(spec.insert_only)
     values = {target: f"CAST({value} AS {types[target]})" for target, value in raw.items()}
     targets = ["organization_id", *values]
-    key = set(spec.conflict_key)
-    updated = [t for t in values if t not in key and t not in spec.insert_only]
+    # A new row gets every column (the file's blanks and absent columns take their
+    # defaults); an existing row only the columns the file provides.
+    updated = spec.updated_targets(present)
     resolved = [
         f"(s.{c.name} IS NULL OR r_{c.name}.id IS NOT NULL)"
         for c in spec.columns
@@ -130,9 +134,12 @@ def insert_sql(spec: FileSpec) -> str:
     """
 
 
-def upsert_sql(spec: FileSpec) -> str:
-    """Insert new keys, update changed rows, skip (and do not lock) unchanged ones."""
-    parts = _parts(spec)
+def upsert_sql(spec: FileSpec, present: frozenset[str] | None = None) -> str:
+    """Insert new keys, update changed rows, skip (and do not lock) unchanged ones.
+
+    `present`: the file's columns (None: all); "changed" and the UPDATE look only at
+    the model columns they feed (`FileSpec.updated_targets`)."""
+    parts = _parts(spec, present)
     # Uncast, so that the target's unique index serves the join even when the plan is
     # a nested loop (the target's statistics predate this run's rows).
     key_match = " AND ".join(f"t.{key} = {value}" for key, value in parts.keys.items())
@@ -187,15 +194,22 @@ def has_rows(cursor, spec: FileSpec, params: dict) -> bool:
 HASH_JOINS_FROM = 20_000
 
 
-def upsert(cursor, spec: FileSpec, params: dict, rows: int = 0) -> Upserted:
-    """Write the staging table of `spec` (`rows` staged rows) into its model's table."""
+def upsert(
+    cursor,
+    spec: FileSpec,
+    params: dict,
+    rows: int = 0,
+    present: frozenset[str] | None = None,
+) -> Upserted:
+    """Write the staging table of `spec` (`rows` staged rows, of the file columns
+    `present`, None for all) into its model's table."""
     if rows >= HASH_JOINS_FROM:
         cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
     try:
         if not has_rows(cursor, spec, params):
             cursor.execute(insert_sql(spec), params)
             return Upserted(cursor.rowcount, cursor.rowcount, 0)
-        cursor.execute(upsert_sql(spec), params)
+        cursor.execute(upsert_sql(spec, present), params)
         return Upserted(*cursor.fetchone())
     finally:
         if rows >= HASH_JOINS_FROM:

@@ -182,9 +182,11 @@ def converter_for(column: Column, *, null: str | None = None) -> Converter:
     optional cell becomes `null` (None, or `COPY_NULL` for COPY's text format)."""
     if column.kind is Kind.TEXT:
         # Free text and ids: mostly unique, nothing to memoise.
-        return _blank_aware(column, _text(column), null)
+        return _text_cell(column, null)
     if column.kind is Kind.DATETIME:
-        return _blank_aware(column, _datetime_value, null)
+        # Appointment slots repeat (the same times every day in every clinic); the
+        # memo is bounded, and a miss costs what an unmemoised conversion does.
+        return _memoised(_blank_aware(column, _datetime_value, null))
     if column.kind is Kind.TIMEZONE:
         text = _text(column)
         convert = lambda value: _timezone_value(text(value))  # noqa: E731
@@ -197,6 +199,26 @@ def converter_for(column: Column, *, null: str | None = None) -> Converter:
     else:
         convert = _SIMPLE[column.kind]
     return _memoised(_blank_aware(column, convert, null))
+
+
+def _text_cell(column: Column, null: str | None) -> Converter:
+    """`_blank_aware(column, _text(column), null)` in one call: text cells are the
+    most numerous (every id and reference) and mostly unique."""
+    limit = column.max_length if column.max_length is not None else float("inf")
+    required = column.required
+
+    def convert_cell(value: str) -> str | None:
+        if value:
+            if len(value) > limit:
+                raise CellError(f"longer than {column.max_length} characters")
+            if "\x00" in value:  # PostgreSQL text cannot hold NUL
+                raise CellError("contains a NUL character")
+            return value
+        if required:
+            raise CellError("required value is empty")
+        return null
+
+    return convert_cell
 
 
 def _blank_aware(column: Column, convert: Converter, null: str | None = None) -> Converter:

@@ -8,6 +8,8 @@ caller rolls the transaction back when this returns `succeeded=False`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -43,6 +45,29 @@ def webpt_overrides() -> list[Override]:
         .exclude(source_table="")
         .order_by("pk")
     ]
+
+
+def profile_fingerprint(profile: str) -> str:
+    """What importing with `profile` means now, as a short string: "canonical", or
+    the profile with a hash of the saved mapping(s) it would apply (a WebPT run
+    applies the organization's WebPT overrides too). Two runs of the same file are
+    the same import only if their fingerprints are equal. Must run in the
+    organization's tenant scope."""
+    if profile == "canonical":
+        return profile
+    from clinics.models import ColumnMappingProfile
+
+    if profile == webpt.PROFILE:
+        used = [[o.source_table, o.target, o.mapping] for o in webpt_overrides()]
+    else:
+        mapping = (
+            ColumnMappingProfile.objects.filter(pk=int(profile)).first()
+            if profile.isdigit()
+            else None
+        )
+        used = None if mapping is None else [mapping.target, mapping.mapping]
+    text = json.dumps(used, sort_keys=True, separators=(",", ":"))
+    return f"{profile}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
 def _plans(profile: str, files, warnings):

@@ -307,3 +307,46 @@ def test_text_with_tabs_backslashes_and_line_breaks_round_trips(org, tmp_path, r
     with tenant_context(org.pk):
         patient = Patient.objects.get(external_id="PT1")
         assert patient.last_name == 'Back\\slash\ttab "q"\nline \\N'
+
+
+def test_an_update_writes_only_the_columns_the_file_has(org, tmp_path, run_import):
+    run_import(org, write_bundle(tmp_path / "bundle", sample()))
+    before = snapshot(org)
+    required = ["appointment_id", "patient_id", "clinic_id", "clinician_id", "starts_at",
+                "duration_minutes", "status"]  # fmt: skip
+    rows = [
+        {name: row[name] for name in [*required, "visit_type"]} for row in SAMPLE["appointments"]
+    ]
+    rows[0].update(status="arrived", visit_type="")  # a blank present cell is a value
+
+    report = run_import(org, write_bundle(tmp_path / "delta", {"appointments": rows}))
+
+    assert report.succeeded, report.errors
+    file = report.files["appointments.csv"]
+    assert (file.created, file.updated, file.unchanged) == (0, 1, 2)
+    with tenant_context(org.pk):
+        ap1 = Appointment.objects.select_related("episode").get(external_id="AP1")
+    assert (ap1.status, ap1.visit_type) == ("arrived", "")
+    # Not in the file: left as they were.
+    assert ap1.episode.external_id == "EP1"
+    assert ap1.status_changed_at == datetime(2026, 1, 5, 14, 50, tzinfo=UTC)
+    after = snapshot(org)
+    assert {k: v for k, v in after.items() if k != "Appointment"} == {
+        k: v for k, v in before.items() if k != "Appointment"
+    }
+
+
+def test_a_derived_column_needs_all_its_inputs_in_the_file(org, tmp_path, run_import):
+    """collected_on is taken in the visit's clinic's time zone: a file without visit_id
+    leaves it (and the visit) alone instead of recomputing it in the organization's."""
+    run_import(org, write_bundle(tmp_path / "bundle", sample()))
+    rows = [{k: v for k, v in row.items() if k != "visit_id"} for row in SAMPLE["patient_payments"]]
+
+    report = run_import(org, write_bundle(tmp_path / "delta", {"patient_payments": rows}))
+
+    assert report.succeeded, report.errors
+    file = report.files["patient_payments.csv"]
+    assert (file.created, file.updated, file.unchanged) == (0, 0, 3)
+    with tenant_context(org.pk):
+        pp3 = PatientPayment.objects.select_related("visit").get(external_id="PP3")
+    assert (pp3.visit.external_id, pp3.collected_on) == ("V2", date(2026, 1, 5))

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from clinics import import_runs
 from clinics.choices import ImportKind, ImportSource, ImportStatus
-from clinics.models import Clinic, ImportRun
+from clinics.models import Clinic, ColumnMappingProfile, ImportRun
 from clinics.tokens import api_token_create
 from ptrevops.tenancy.context import tenant_context, tenant_scope
 
@@ -65,7 +65,7 @@ def fake_importer(monkeypatch):
     return outcome
 
 
-def _create(org, content=b"clinic_id,name\nC9,Ninth\n", name="bundle.zip"):
+def _create(org, content=b"clinic_id,name\nC9,Ninth\n", name="bundle.zip", profile="canonical"):
     with tenant_context(org.pk):
         return import_runs.import_run_create(
             organization=org,
@@ -73,6 +73,7 @@ def _create(org, content=b"clinic_id,name\nC9,Ninth\n", name="bundle.zip"):
             filename=name,
             source=ImportSource.CLI,
             kind=ImportKind.BUNDLE,
+            profile=profile,
         )
 
 
@@ -104,6 +105,36 @@ def test_the_same_file_twice_is_skipped(org, fake_importer):
     assert second.duplicate_of_id == first.pk
     assert _execute(org, second).status == ImportStatus.SKIPPED
     assert f"NEW-{second.pk}" not in _clinic_names(org)
+
+
+def test_the_same_file_with_another_profile_is_not_skipped(org, fake_importer):
+    first = _execute(org, _create(org))
+    assert first.status == ImportStatus.SUCCEEDED
+    as_webpt = _create(org, profile="webpt")
+    assert (as_webpt.status, as_webpt.duplicate_of_id) == (ImportStatus.QUEUED, None)
+    assert _execute(org, as_webpt).status == ImportStatus.SUCCEEDED
+    assert f"NEW-{as_webpt.pk}" in _clinic_names(org)
+    # Each profile's own repeat is still recognised.
+    assert _create(org, profile="webpt").duplicate_of_id == as_webpt.pk
+    assert _create(org).duplicate_of_id == first.pk
+
+
+def test_the_same_file_with_an_edited_mapping_is_not_skipped(org, fake_importer):
+    with tenant_context(org.pk):
+        mapping = ColumnMappingProfile.objects.create(
+            name="Clinic list",
+            target="clinics",
+            mapping={"clinic_id": {"source": "clinic_id"}, "name": {"source": "name"}},
+        )
+    profile = str(mapping.pk)
+    first = _execute(org, _create(org, profile=profile))
+    assert first.status == ImportStatus.SUCCEEDED
+    assert _create(org, profile=profile).status == ImportStatus.SKIPPED
+    with tenant_context(org.pk):
+        mapping.mapping = {"clinic_id": {"source": "clinic_id"}, "name": {"constant": "Clinic"}}
+        mapping.save()
+    again = _create(org, profile=profile)
+    assert (again.status, again.duplicate_of_id) == (ImportStatus.QUEUED, None)
 
 
 def test_a_failed_run_commits_nothing_and_keeps_its_row_errors(org, fake_importer):

@@ -144,6 +144,27 @@ def test_import_upserts_and_honours_removals(base, run_vendor, row_errors):
         assert ChargeLine.objects.filter(external_id="CH2").exists()
 
 
+def test_an_update_keeps_the_columns_webpt_does_not_export(base, run_vendor, row_errors):
+    """WebPT's charges carry no claim, minutes or diagnosis pointers, its appointments
+    no visit type: updating existing rows from it must not blank them."""
+    extract = {
+        "Charges.csv": csv_bytes(CHARGES, charge("2", "CH2", amount="$101.00", mod="GP")),
+        "Appointments.csv": csv_bytes(
+            APPOINTMENTS,
+            appointment("2", "AP3", "01/08/2026 09:00 AM", "01/08/2026 09:45 AM", "Completed"),
+        ),
+    }
+    run = run_vendor(base, zip_bytes(extract), "extract.zip", "webpt")
+    assert run.status == ImportStatus.SUCCEEDED, row_errors(base, run)
+    assert run.report["files"]["charges.csv"]["updated"] == 1
+    with tenant_context(base.pk):
+        ch2 = ChargeLine.objects.select_related("claim").get(external_id="CH2")
+        ap3 = Appointment.objects.get(external_id="AP3")
+    assert (ch2.charge_amount, ch2.modifiers) == (101, ["GP"])
+    assert (ch2.claim.external_id, ch2.minutes) == ("CL1", 8)
+    assert (ap3.status, ap3.visit_type) == ("completed", "treatment")
+
+
 def test_removing_a_referenced_row_fails_the_run_and_imports_nothing(base, run_vendor, row_errors):
     extract = {
         # AP1 has visit V1: it cannot go. The new charge R200 must not stay either.
