@@ -21,9 +21,17 @@ def metric_value(metrics: dict, name: str):
     return value
 
 
-def document(organization, selection, group_by: str | None = None) -> dict:
+def document(
+    organization, selection, group_by: str | None = None, metrics: list[str] | None = None
+) -> dict:
+    """The selection's metrics document, read from the rollups; with ``metrics``, only
+    those (and only the queries they need)."""
     return metrics_document(
-        organization, source="rollup", group_by=group_by, **selection.as_kwargs()
+        organization,
+        source="rollup",
+        group_by=group_by,
+        metrics=None if metrics is None else tuple(metrics),
+        **selection.as_kwargs(),
     )
 
 

@@ -147,16 +147,13 @@ class OverviewView(DashboardView):
     def build(self, selection) -> dict:
         organization = self.organization
         current = document(organization, selection)["metrics"]
-        prior = document(organization, selection.prior())["metrics"]
-        by_month = groups_frame(
-            document(organization, selection, "month"),
-            ["ncrpv", "visits", "billable_visits", "net_collected_revenue"],
-        )
+        prior = document(organization, selection.prior(), metrics=OVERVIEW_KPIS)["metrics"]
+        trend = ["ncrpv", "visits", "billable_visits", "net_collected_revenue"]
+        by_month = groups_frame(document(organization, selection, "month", trend), trend)
         clinic_names = dict(Clinic.objects.values_list("external_id", "name"))
+        compared = ["ncrpv", "visits", "schedule_utilization", "denial_rate", "arrival_rate"]
         by_clinic = groups_frame(
-            document(organization, selection, "clinic"),
-            ["ncrpv", "visits", "schedule_utilization", "denial_rate", "arrival_rate"],
-            labels=clinic_names,
+            document(organization, selection, "clinic", compared), compared, labels=clinic_names
         )
         panels = [
             Panel(

@@ -26,11 +26,16 @@ from analytics.metrics.filters import (
 from analytics.metrics.output import report_document, report_table
 
 
-def metrics_document(organization, *, source: str = "direct", **selection) -> dict:
-    """Resolve the selection (external ids), compute and return the JSON document."""
+def metrics_document(
+    organization, *, source: str = "direct", metrics: tuple[str, ...] | None = None, **selection
+) -> dict:
+    """Resolve the selection (external ids), compute and return the JSON document
+    (only the ``metrics`` named, when given)."""
     filters = resolve_filters(organization_id=organization.pk, **selection)
     return report_document(
-        compute_metrics(filters, organization_slug=organization.slug, source=source)
+        compute_metrics(
+            filters, organization_slug=organization.slug, source=source, metrics=metrics
+        )
     )
 
 

@@ -68,6 +68,54 @@ METRIC_NAMES = (
     "ar_aging",
     "at_risk_episodes",
 )
+# The family queries each metric is built from (``metrics=`` computes only these).
+METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "visits",
+            "billable_visits",
+            "units_per_visit",
+            "gross_charges",
+            "insurance_paid",
+            "patient_paid",
+            "net_collected_revenue",
+            "ncrpv",
+            "copay_collected_at_tos",
+        ),
+        ("visits",),
+    ),
+    **dict.fromkeys(("expected_allowed", "payer_yield", "underpaid_lines"), ("charge_lines",)),
+    **dict.fromkeys(
+        ("schedule_utilization", "arrival_rate", "cancellation_rate", "no_show_rate"),
+        ("appointments", "capacity"),
+    ),
+    **dict.fromkeys(
+        (
+            "discharged_episodes",
+            "poc_completion_rate",
+            "visit_adherence",
+            "drop_off_rate",
+            "visits_per_episode",
+        ),
+        ("discharges",),
+    ),
+    **dict.fromkeys(
+        ("referrals_received", "referral_conversion", "visits_per_referral"), ("referrals",)
+    ),
+    **dict.fromkeys(
+        (
+            "claims_first_adjudicated",
+            "denied_claims",
+            "denial_rate",
+            "clean_claim_rate",
+            "denials_by_root_cause",
+        ),
+        ("claims",),
+    ),
+    **dict.fromkeys(("days_in_ar", "ar_aging"), ("receivables", "charges_90_days")),
+    "at_risk_episodes": ("at_risk",),
+    "plb_total": ("provider_adjustments",),
+}
 DAYS_IN_AR_WINDOW = 90
 ORGANIZATION_LEVEL = "provider-level adjustments are organization level only"
 
@@ -90,31 +138,45 @@ SOURCES = ("direct", "rollup")
 
 
 def compute_metrics(
-    filters: MetricFilters, *, organization_slug: str, source: str = "direct"
+    filters: MetricFilters,
+    *,
+    organization_slug: str,
+    source: str = "direct",
+    metrics: tuple[str, ...] | None = None,
 ) -> MetricsReport:
     """Every metric of spec/metrics.md for ``filters``; run inside the tenant scope.
 
     ``source="direct"`` computes every family from the normalized tables;
     ``"rollup"`` reads the additive families from the daily rollups (refreshing any
     dirty days first) and the point-in-time ones (A/R, at-risk) directly. Both give
-    the same document (tests/rollups).
+    the same document (tests/rollups). ``metrics`` (names) computes only the
+    families those metrics need and reports only them (for pages showing a few).
     """
     if source not in SOURCES:
         raise ValueError(f"unknown metrics source {source!r}")
+    names = METRIC_NAMES if metrics is None else tuple(metrics)
+    unknown = set(names) - set(METRIC_NAMES)
+    if unknown:
+        raise ValueError(f"unknown metrics: {sorted(unknown)}")
+    families = {family for name in names for family in METRIC_FAMILIES[name]}
     if source == "rollup":
         from analytics.rollups import ensure_fresh
 
         ensure_fresh(filters.organization_id)
 
     def fetch(selection: MetricFilters):
-        return _fetch(selection, source)
+        return _fetch(selection, source, families)
+
+    def metric_set(results, key, dimension):
+        built = _metric_set(results, key, dimension)
+        return {name: built[name] for name in names}
 
     whole = _replace_group(filters, None)
-    metrics = _metric_set(fetch(whole), ALL, dimension=None)
+    overall = metric_set(fetch(whole), ALL, dimension=None)
     groups: list[MetricGroup] | None = None
     if filters.group_by in (GroupBy.MONTH, GroupBy.WEEK):
         groups = [
-            MetricGroup(label, _metric_set(fetch(whole.for_period(start, end)), ALL, None))
+            MetricGroup(label, metric_set(fetch(whole.for_period(start, end)), ALL, None))
             for label, start, end in split_period(filters.start, filters.end, filters.group_by)
         ]
     elif filters.dimension is not None:
@@ -127,11 +189,11 @@ def compute_metrics(
         labels = _labels(filters.dimension, keys)
         ordered = sorted(keys, key=lambda key: (labels.get(key) is None, labels.get(key) or ""))
         groups = [
-            MetricGroup(labels.get(key), _metric_set(results, key, filters.dimension))
+            MetricGroup(labels.get(key), metric_set(results, key, filters.dimension))
             for key in ordered
         ]
     return MetricsReport(
-        organization_slug=organization_slug, filters=filters, metrics=metrics, groups=groups
+        organization_slug=organization_slug, filters=filters, metrics=overall, groups=groups
     )
 
 
@@ -160,13 +222,16 @@ def _replace_group(filters: MetricFilters, group_by: GroupBy | None) -> MetricFi
     return replace(filters, group_by=group_by)
 
 
-def _fetch(filters: MetricFilters, source: str) -> dict[str, dict[Any, dict[str, Any]] | None]:
+def _fetch(
+    filters: MetricFilters, source: str, families: set[str]
+) -> dict[str, dict[Any, dict[str, Any]] | None]:
+    """Each family's rows; a family not needed is ``{}`` (its metrics are dropped)."""
     queries = {name: query(filters) for name, query in QUERIES.items()}
     if source == "rollup":
         from analytics.rollups.read import rollup_queries
 
         queries.update(rollup_queries(filters))
-    return {name: query.fetch() for name, query in queries.items()}
+    return {name: query.fetch() if name in families else {} for name, query in queries.items()}
 
 
 _LABEL_MODELS = {

@@ -5,183 +5,334 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clinics', '0008_column_mapping_profile'),
+        ("clinics", "0008_column_mapping_profile"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppointmentRollup',
+            name="AppointmentRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('clinician_id', models.BigIntegerField(null=True)),
-                ('payer_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('attended_minutes', models.BigIntegerField(default=0)),
-                ('attended', models.BigIntegerField(default=0)),
-                ('cancelled', models.BigIntegerField(default=0)),
-                ('late_cancel', models.BigIntegerField(default=0)),
-                ('no_show', models.BigIntegerField(default=0)),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("clinician_id", models.BigIntegerField(null=True)),
+                ("payer_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("attended_minutes", models.BigIntegerField(default=0)),
+                ("attended", models.BigIntegerField(default=0)),
+                ("cancelled", models.BigIntegerField(default=0)),
+                ("late_cancel", models.BigIntegerField(default=0)),
+                ("no_show", models.BigIntegerField(default=0)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'day'], name='apptrollup_org_day')],
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="apptrollup_org_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CapacityRollup',
+            name="CapacityRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('clinician_id', models.BigIntegerField(null=True)),
-                ('payer_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('available_minutes', models.BigIntegerField(default=0)),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("clinician_id", models.BigIntegerField(null=True)),
+                ("payer_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("available_minutes", models.BigIntegerField(default=0)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'day'], name='caprollup_org_day')],
+                "indexes": [models.Index(fields=["organization", "day"], name="caprollup_org_day")],
             },
         ),
         migrations.CreateModel(
-            name='ChargeLineRollup',
+            name="ChargeLineRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('clinician_id', models.BigIntegerField(null=True)),
-                ('payer_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('expected_allowed', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('lines_no_contract_rate', models.BigIntegerField(default=0)),
-                ('lines_with_contract_rate', models.BigIntegerField(default=0)),
-                ('yield_received', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('yield_expected', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('lines_adjudicated', models.BigIntegerField(default=0)),
-                ('lines_denied', models.BigIntegerField(default=0)),
-                ('underpaid_lines', models.BigIntegerField(default=0)),
-                ('underpaid_amount', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("clinician_id", models.BigIntegerField(null=True)),
+                ("payer_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                (
+                    "expected_allowed",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16),
+                ),
+                ("lines_no_contract_rate", models.BigIntegerField(default=0)),
+                ("lines_with_contract_rate", models.BigIntegerField(default=0)),
+                ("yield_received", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("yield_expected", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("lines_adjudicated", models.BigIntegerField(default=0)),
+                ("lines_denied", models.BigIntegerField(default=0)),
+                ("underpaid_lines", models.BigIntegerField(default=0)),
+                (
+                    "underpaid_amount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'day'], name='linerollup_org_day')],
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="linerollup_org_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ClaimRollup',
+            name="ClaimRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('clinician_id', models.BigIntegerField(null=True)),
-                ('payer_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('claims_first_adjudicated', models.BigIntegerField(default=0)),
-                ('denied_claims', models.BigIntegerField(default=0)),
-                ('clean_claims', models.BigIntegerField(default=0)),
-                ('root_causes', models.JSONField(default=dict)),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("clinician_id", models.BigIntegerField(null=True)),
+                ("payer_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("claims_first_adjudicated", models.BigIntegerField(default=0)),
+                ("denied_claims", models.BigIntegerField(default=0)),
+                ("clean_claims", models.BigIntegerField(default=0)),
+                ("root_causes", models.JSONField(default=dict)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'day'], name='claimrollup_org_day')],
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="claimrollup_org_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DischargeRollup',
+            name="DischargeRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('clinician_id', models.BigIntegerField(null=True)),
-                ('payer_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('discharged_episodes', models.BigIntegerField(default=0)),
-                ('completed', models.BigIntegerField(default=0)),
-                ('dropped_off', models.BigIntegerField(default=0)),
-                ('episode_visits', models.BigIntegerField(default=0)),
-                ('planned_visits', models.BigIntegerField(default=0)),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("clinician_id", models.BigIntegerField(null=True)),
+                ("payer_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("discharged_episodes", models.BigIntegerField(default=0)),
+                ("completed", models.BigIntegerField(default=0)),
+                ("dropped_off", models.BigIntegerField(default=0)),
+                ("episode_visits", models.BigIntegerField(default=0)),
+                ("planned_visits", models.BigIntegerField(default=0)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'day'], name='dischrollup_org_day')],
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="dischrollup_org_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProviderAdjustmentRollup',
+            name="ProviderAdjustmentRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('clinician_id', models.BigIntegerField(null=True)),
-                ('payer_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('plb_total', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("clinician_id", models.BigIntegerField(null=True)),
+                ("payer_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("plb_total", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'day'], name='plbrollup_org_day')],
+                "indexes": [models.Index(fields=["organization", "day"], name="plbrollup_org_day")],
             },
         ),
         migrations.CreateModel(
-            name='ReferralRollup',
+            name="ReferralRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('clinician_id', models.BigIntegerField(null=True)),
-                ('payer_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('referrals_received', models.BigIntegerField(default=0)),
-                ('referrals_converted', models.BigIntegerField(default=0)),
-                ('referral_visits', models.BigIntegerField(default=0)),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("clinician_id", models.BigIntegerField(null=True)),
+                ("payer_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("referrals_received", models.BigIntegerField(default=0)),
+                ("referrals_converted", models.BigIntegerField(default=0)),
+                ("referral_visits", models.BigIntegerField(default=0)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'day'], name='refrollup_org_day')],
+                "indexes": [models.Index(fields=["organization", "day"], name="refrollup_org_day")],
             },
         ),
         migrations.CreateModel(
-            name='RollupDirtyDay',
+            name="RollupDirtyDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family', models.CharField(max_length=32)),
-                ('day', models.DateField()),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("family", models.CharField(max_length=32)),
+                ("day", models.DateField()),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organization', 'family', 'day'), name='rollupdirty_unique_day')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "family", "day"), name="rollupdirty_unique_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='VisitRollup',
+            name="VisitRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('clinic_id', models.BigIntegerField(null=True)),
-                ('clinician_id', models.BigIntegerField(null=True)),
-                ('payer_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('visits', models.BigIntegerField(default=0)),
-                ('billable_visits', models.BigIntegerField(default=0)),
-                ('billable_units', models.BigIntegerField(default=0)),
-                ('gross_charges', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('insurance_paid', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('patient_paid', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('billable_net_collected', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('billable_with_claim', models.BigIntegerField(default=0)),
-                ('billable_remitted', models.BigIntegerField(default=0)),
-                ('copay_collected_at_tos', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('copay_due', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('organization', models.ForeignKey(db_constraint=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clinics.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("clinic_id", models.BigIntegerField(null=True)),
+                ("clinician_id", models.BigIntegerField(null=True)),
+                ("payer_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("visits", models.BigIntegerField(default=0)),
+                ("billable_visits", models.BigIntegerField(default=0)),
+                ("billable_units", models.BigIntegerField(default=0)),
+                ("gross_charges", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("insurance_paid", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("patient_paid", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                (
+                    "billable_net_collected",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16),
+                ),
+                ("billable_with_claim", models.BigIntegerField(default=0)),
+                ("billable_remitted", models.BigIntegerField(default=0)),
+                (
+                    "copay_collected_at_tos",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16),
+                ),
+                ("copay_due", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clinics.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'day'], name='visitrollup_org_day')],
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="visitrollup_org_day")
+                ],
             },
         ),
     ]

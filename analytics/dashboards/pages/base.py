@@ -65,8 +65,8 @@ class PageView(DashboardView):
         kwargs = {**selection.as_kwargs(), **overrides}
         return resolve_filters(organization_id=self.organization.pk, **kwargs)
 
-    def doc(self, selection, group_by: str | None = None) -> dict:
-        return document(self.organization, selection, group_by)
+    def doc(self, selection, group_by: str | None = None, metrics: list[str] | None = None) -> dict:
+        return document(self.organization, selection, group_by, metrics)
 
     def names(self, dimension: str) -> dict[str, str]:
         model = NAME_MODELS[dimension]
@@ -76,7 +76,7 @@ class PageView(DashboardView):
         """One row per group of ``dimension`` (``period`` = the group's id, ``label`` its
         name) with the named metrics' values."""
         labels = {} if dimension in ("month", "week") else self.names(dimension)
-        frame = groups_frame(self.doc(selection, dimension), names, labels=labels)
+        frame = groups_frame(self.doc(selection, dimension, names), names, labels=labels)
         if dimension in NO_VALUE:
             # Rows with no value for the attribute (visits with no claim…) stay only when
             # they hold something.

@@ -1,0 +1,328 @@
+"""Dashboard and metrics-endpoint speed, against the direct SQL, and rollup refresh.
+
+Run (server mode; the database must be migrated)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ptrevops_dash \\
+    REDIS_URL=redis://127.0.0.1:6379/0 \\
+    .venv/bin/python bench/dashboard.py --clinics 50 --months 60     # the issue's group
+    .venv/bin/python bench/dashboard.py --clinics 4 --months 12      # a quick run
+
+1. Generates the group with the project's generator (``--seed 1 --end 2026-10-31``)
+   into ``var/bench/dash-c{clinics}m{months}/`` unless it is there, creates an
+   organization and imports the bundle and every 835 file through the import
+   services, then builds its rollups (timed). ``--org SLUG`` reuses an organization a
+   previous run imported (skips all of step 1).
+2. Warm, server side (Django's test client: URL routing, middleware, tenancy, view,
+   template; no network): the Overview page for the last 12 months and
+   ``GET /api/v1/metrics/`` for the last month, ``--requests`` times each, p50/p95.
+3. In the same run, the same numbers computed by the hand-written SQL on the
+   normalized tables (``compute_metrics(source="direct")``: one statement per metric
+   family): the metrics endpoint's document, and the Overview's four documents.
+4. A nightly delta of ``--delta-visits`` visits (copies of the latest visits with
+   their appointments and charge lines, a week later), inserted in one transaction
+   (the dirty-day triggers fire), then the incremental rollup refresh, timed; then
+   the delta is deleted again (and its days refreshed, untimed).
+
+Prints figures and ratios. Not a test: the figures depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptrevops.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from analytics.metrics import metrics_document  # noqa: E402
+from analytics.rollups import rebuild, refresh  # noqa: E402
+from billing.models import ChargeLine  # noqa: E402
+from billing.remittances.service import post_835_file  # noqa: E402
+from clinics.models import Membership, Organization  # noqa: E402
+from clinics.services import organization_create  # noqa: E402
+from episodes.imports import import_bundle  # noqa: E402
+from episodes.models import Appointment, Visit  # noqa: E402
+from ptrevops.tenancy.context import tenant_context  # noqa: E402
+from ptrevops.tenancy.roles import owner_role  # noqa: E402
+
+END = datetime.date(2026, 10, 31)
+DELTA_SUFFIX = "-bench-delta"
+
+
+def timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def generate(arguments) -> Path:
+    out = ROOT / "var" / "bench" / f"dash-c{arguments.clinics}m{arguments.months}"
+    if not (out / "bundle" / "visits.csv").exists():
+        print(f"generating {out} …", flush=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ptrevops.generator",
+                "--out",
+                str(out),
+                "--clinics",
+                str(arguments.clinics),
+                "--months",
+                str(arguments.months),
+                "--seed",
+                "1",
+                "--end",
+                END.isoformat(),
+            ],
+            check=True,
+            cwd=ROOT,
+        )
+    return out
+
+
+def load(arguments) -> Organization:
+    group = generate(arguments)
+    slug = f"dash-c{arguments.clinics}m{arguments.months}-{int(time.time())}"
+    organization, owner, _ = organization_create(
+        slug=slug, name=f"Bench {slug}", owner_email=f"owner@{slug}.invalid"
+    )
+    with tenant_context(organization.pk):
+        report, seconds = timed(
+            import_bundle, organization_id=organization.pk, source=group / "bundle"
+        )
+    if not report.succeeded:
+        raise SystemExit(f"bundle import failed: {report.errors[:5]}")
+    print(f"bundle import: {seconds:.1f} s", flush=True)
+    files = sorted((group / "835").iterdir())
+    started = time.perf_counter()
+    for path in files:
+        with tenant_context(organization.pk), open(path, "rb") as handle:
+            post_835_file(organization_id=organization.pk, fileobj=handle, filename=path.name)
+    print(f"835 import: {len(files)} files in {time.perf_counter() - started:.1f} s", flush=True)
+    with tenant_context(organization.pk):
+        built, seconds = timed(rebuild, organization.pk)
+    print(f"rollup build (all days, all families): {seconds:.1f} s, {built.rows_written:,} rows")
+    return organization
+
+
+def owner_client(organization: Organization) -> Client:
+    with owner_role():
+        membership = (
+            Membership.objects.unscoped()
+            .filter(organization=organization, role="owner")
+            .select_related("user")
+            .first()
+        )
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+def sample(client: Client, url: str, requests: int) -> list[float]:
+    for _ in range(2):  # warm: connections, caches, plans
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+    samples = []
+    for _ in range(requests):
+        _, seconds = timed(client.get, url)
+        samples.append(seconds)
+    return samples
+
+
+def direct(organization, requests: int, selections: list[dict]) -> list[float]:
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        with tenant_context(organization.pk):
+            for selection in selections:
+                metrics_document(organization, source="direct", **selection)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def report_line(label: str, samples: list[float]) -> tuple[float, float]:
+    p50, p95 = percentiles(samples)
+    print(f"  {label:<52} p50 {ms(p50):>10}   p95 {ms(p95):>10}   (n={len(samples)})")
+    return p50, p95
+
+
+def _copy_sql(model, shift_days: int, remap: dict[str, str]) -> tuple[str, str]:
+    """Column list and SELECT list copying ``model`` rows a number of days later."""
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        column = field.column
+        columns.append(column)
+        if column in remap:
+            values.append(remap[column])
+        elif column == "external_id":
+            values.append(f"s.external_id || '{DELTA_SUFFIX}'")
+        elif field.get_internal_type() == "DateField":
+            values.append(f"s.{column} + {shift_days}")
+        elif field.get_internal_type() == "DateTimeField":
+            values.append(f"s.{column} + interval '{shift_days} days'")
+        else:
+            values.append(f"s.{column}")
+    return ", ".join(columns), ", ".join(values)
+
+
+def insert_delta(organization, visits: int, shift_days: int = 7) -> float:
+    """Copy the latest ``visits`` visits (appointments, charge lines) a week later."""
+    appointment_columns, appointment_values = _copy_sql(Appointment, shift_days, {})
+    visit_columns, visit_values = _copy_sql(Visit, shift_days, {"appointment_id": "na.id"})
+    line_columns, line_values = _copy_sql(
+        ChargeLine, shift_days, {"visit_id": "nv.id", "claim_id": "NULL"}
+    )
+    params = {"org": organization.pk, "n": visits}
+    started = time.perf_counter()
+    with tenant_context(organization.pk), connection.cursor() as cursor:
+        cursor.execute(
+            """CREATE TEMP TABLE bench_src ON COMMIT DROP AS
+               SELECT id, appointment_id FROM episodes_visit WHERE organization_id = %(org)s
+               ORDER BY date_of_service DESC, id DESC LIMIT %(n)s""",
+            params,
+        )
+        cursor.execute(
+            f"""INSERT INTO episodes_appointment ({appointment_columns})
+                SELECT {appointment_values} FROM episodes_appointment s
+                WHERE s.organization_id = %(org)s
+                  AND s.id IN (SELECT appointment_id FROM bench_src)""",
+            params,
+        )
+        cursor.execute(
+            f"""INSERT INTO episodes_visit ({visit_columns})
+                SELECT {visit_values} FROM episodes_visit s
+                JOIN episodes_appointment oa ON oa.id = s.appointment_id
+                JOIN episodes_appointment na ON na.organization_id = %(org)s
+                 AND na.external_id = oa.external_id || '{DELTA_SUFFIX}'
+                WHERE s.organization_id = %(org)s AND s.id IN (SELECT id FROM bench_src)""",
+            params,
+        )
+        cursor.execute(
+            f"""INSERT INTO billing_chargeline ({line_columns})
+                SELECT {line_values} FROM billing_chargeline s
+                JOIN episodes_visit ov ON ov.id = s.visit_id
+                JOIN episodes_visit nv ON nv.organization_id = %(org)s
+                 AND nv.external_id = ov.external_id || '{DELTA_SUFFIX}'
+                WHERE s.organization_id = %(org)s
+                  AND s.visit_id IN (SELECT id FROM bench_src)""",
+            params,
+        )
+    return time.perf_counter() - started
+
+
+def delete_delta(organization) -> None:
+    with tenant_context(organization.pk), connection.cursor() as cursor:
+        like = f"%%{DELTA_SUFFIX}"
+        for table in ("billing_chargeline", "episodes_visit", "episodes_appointment"):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE organization_id = %s AND external_id LIKE %s",
+                [organization.pk, like],
+            )
+    with tenant_context(organization.pk):
+        refresh(organization.pk)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clinics", type=int, default=50)
+    parser.add_argument("--months", type=int, default=60)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--delta-visits", type=int, default=10_000)
+    parser.add_argument("--org", help="reuse an organization a previous run imported")
+    arguments = parser.parse_args()
+    logging.getLogger("ptrevops").setLevel(logging.WARNING)  # one log line per request
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+    if arguments.org:
+        with owner_role():
+            organization = Organization.objects.get(slug=arguments.org)
+    else:
+        organization = load(arguments)
+    print(f"organization: {organization.slug}")
+
+    with tenant_context(organization.pk), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT max(date_of_service), count(*) FROM episodes_visit WHERE organization_id = %s",
+            [organization.pk],
+        )
+        last, visits = cursor.fetchone()
+    end = last
+    year_start = (end.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    month_start = end.replace(day=1)
+    print(f"visits: {visits:,}; Overview period {year_start} … {end}")
+
+    client = owner_client(organization)
+    overview_url = f"/analytics/?start={year_start}&end={end}"
+    api_url = f"/api/v1/metrics/?start={month_start}&end={end}"
+    # The Overview's documents: the period, the prior period, by month, by clinic.
+    prior_end = year_start - datetime.timedelta(days=1)
+    prior_start = prior_end - (end - year_start)
+    overview_selections = [
+        {"start": year_start, "end": end},
+        {"start": prior_start, "end": prior_end},
+        {"start": year_start, "end": end, "group_by": "month"},
+        {"start": year_start, "end": end, "group_by": "clinic"},
+    ]
+
+    print("\nwarm, server side:")
+    overview = report_line(
+        "Overview page (rollups)", sample(client, overview_url, arguments.requests)
+    )
+    api = report_line("GET /api/v1/metrics/ (rollups)", sample(client, api_url, arguments.requests))
+    direct_runs = max(3, arguments.requests // 5)
+    hand_api = report_line(
+        "same document, direct SQL on normalized tables",
+        direct(organization, direct_runs, [{"start": month_start, "end": end}]),
+    )
+    hand_overview = report_line(
+        "Overview's 4 documents, direct SQL", direct(organization, direct_runs, overview_selections)
+    )
+    print(f"  ratio metrics endpoint / direct SQL (p50): {api[0] / hand_api[0]:.2f}×")
+    print(f"  ratio Overview page / its direct SQL (p50): {overview[0] / hand_overview[0]:.2f}×")
+
+    print(f"\nnightly delta of {arguments.delta_visits:,} visits:")
+    inserted = insert_delta(organization, arguments.delta_visits)
+    print(f"  insert (appointments, visits, charge lines; triggers mark days): {inserted:.2f} s")
+    with tenant_context(organization.pk):
+        report, seconds = timed(refresh, organization.pk)
+    spans = sum(len(ranges) for ranges in report.ranges.values())
+    print(
+        f"  incremental refresh: {seconds:.2f} s ({report.dirty_days} dirty days, "
+        f"{spans} ranges, {report.rows_written:,} rows written)"
+    )
+    delete_delta(organization)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
