@@ -50,6 +50,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from analytics.dashboards.views import OVERVIEW_KPIS  # noqa: E402
 from analytics.metrics import metrics_document  # noqa: E402
 from analytics.rollups import rebuild, refresh  # noqa: E402
 from billing.models import ChargeLine  # noqa: E402
@@ -287,11 +288,14 @@ def main() -> int:
     # The Overview's documents: the period, the prior period, by month, by clinic.
     prior_end = year_start - datetime.timedelta(days=1)
     prior_start = prior_end - (end - year_start)
+    # (The same metrics the page asks for: views.OverviewView.build.)
+    trend = ("ncrpv", "visits", "billable_visits", "net_collected_revenue")
+    compared = ("ncrpv", "visits", "schedule_utilization", "denial_rate", "arrival_rate")
     overview_selections = [
         {"start": year_start, "end": end},
-        {"start": prior_start, "end": prior_end},
-        {"start": year_start, "end": end, "group_by": "month"},
-        {"start": year_start, "end": end, "group_by": "clinic"},
+        {"start": prior_start, "end": prior_end, "metrics": tuple(OVERVIEW_KPIS)},
+        {"start": year_start, "end": end, "group_by": "month", "metrics": trend},
+        {"start": year_start, "end": end, "group_by": "clinic", "metrics": compared},
     ]
 
     print("\nwarm, server side:")

@@ -168,6 +168,9 @@ class MetricQuery:
             # whole sets, where hash joins are right. Restored after the statement (a
             # failed statement aborts the transaction, which restores it too).
             cursor.execute("SET LOCAL enable_nestloop = off")
+            # Whole-organization aggregates (A/R sorts every adjustment) spill to disk
+            # at the default 4 MB; this lasts to the end of the request's transaction.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute(statement, self.params)
             columns = [column.name for column in cursor.description]
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
