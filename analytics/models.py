@@ -41,6 +41,8 @@ class Rollup(TenantModel):
 
     # The metric family (analytics.metrics.queries.QUERIES) this table rolls up.
     family: str = ""
+    # Key columns after the four attributes (grain key elements 6, 7, …).
+    key_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -48,6 +50,7 @@ class Rollup(TenantModel):
     @classmethod
     def measures(cls) -> list[str]:
         skip = {"id", "organization", "day", "clinic_id", "clinician_id", "payer_id", "source_id"}
+        skip.update(cls.key_fields)
         return [field.name for field in cls._meta.concrete_fields if field.name not in skip]
 
 
@@ -151,6 +154,38 @@ class ProviderAdjustmentRollup(Rollup):
         indexes = _day_index("plbrollup_org_day")
 
 
+class ReceivableRollup(Rollup):
+    """The A/R ledger: per DOS (``day``) and event date, what raised (a claim billed,
+    on its DOS; PR adjustments) or lowered (CLP04 and CAS of a remittance, on its
+    payment date; patient payments, on their collection date) the open balances of
+    that DOS's claims and patients. A/R as of D is the sum of rows with day ≤ D and
+    event_day ≤ D, aged by D − day."""
+
+    family = "receivables"
+    key_fields = ("event_day",)
+    event_day = models.DateField()
+    claim_amount = models.DecimalField(**MONEY)
+    patient_amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = _day_index("arrollup_org_day")
+
+
+class PatientCreditRollup(Rollup):
+    """The patient-balance events of the visits whose balance is negative after some
+    event (a credit as of some date): the one non-additive part of A/R (counted per
+    visit), kept per visit for the few visits that can have one."""
+
+    family = "patient_credits"
+    key_fields = ("event_day", "visit_id")
+    event_day = models.DateField()
+    visit_id = models.BigIntegerField()
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = _day_index("creditrollup_org_day")
+
+
 ROLLUPS: tuple[type[Rollup], ...] = (
     VisitRollup,
     ChargeLineRollup,
@@ -160,6 +195,8 @@ ROLLUPS: tuple[type[Rollup], ...] = (
     ReferralRollup,
     ClaimRollup,
     ProviderAdjustmentRollup,
+    ReceivableRollup,
+    PatientCreditRollup,
 )
 
 

@@ -118,10 +118,12 @@ def rollup_queries(filters: MetricFilters) -> dict[str, MetricQuery]:
     (the days-in-A/R denominator) is the visits rollup's gross charges over
     [as of − 89, as of]."""
     from analytics.models import ROLLUPS
+    from analytics.rollups.receivables import ReceivablesRollupQuery
 
     queries: dict[str, MetricQuery] = {
-        model.family: RollupQuery(filters, model) for model in ROLLUPS
+        model.family: RollupQuery(filters, model) for model in ROLLUPS if not model.key_fields
     }
+    queries["receivables"] = ReceivablesRollupQuery(filters)
     as_of = filters.as_of_date
     queries["charges_90_days"] = RollupQuery(
         filters,

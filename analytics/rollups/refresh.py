@@ -20,6 +20,7 @@ from analytics.metrics.filters import MetricFilters
 from analytics.metrics.queries import QUERIES
 from analytics.metrics.queries.base import GRAIN_EPOCH
 from analytics.models import ROLLUPS, Rollup, RollupDirtyDay
+from analytics.rollups.receivables import PatientCreditLedgerQuery, ReceivableLedgerQuery
 from ptrevops.tenancy.context import current_organization_id
 
 # pg_advisory_xact_lock(class, organization id): one refresh per organization at a time.
@@ -29,6 +30,17 @@ MERGE_GAP_DAYS = 7
 ALL_TIME = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
 
 BY_FAMILY: dict[str, type[Rollup]] = {model.family: model for model in ROLLUPS}
+# The statement that yields a family's grain rows: its metric query in grain mode, or
+# (A/R) a ledger query of its own.
+GRAIN_QUERIES = {
+    **QUERIES,
+    "receivables": ReceivableLedgerQuery,
+    "patient_credits": PatientCreditLedgerQuery,
+}
+# The A/R ledgers are keyed by DOS and change exactly when the visit family's day
+# does (claims, remittances, CAS, patient payments, attribution): the triggers mark
+# "visits" and the refresh rewrites these with it.
+FOLLOWS = {"visits": ("receivables", "patient_credits")}
 
 
 @dataclass
@@ -83,6 +95,9 @@ def refresh(organization_id: int) -> RefreshReport:
         for family, day in cursor.fetchall():
             by_family[family].append(day)
             report.dirty_days += 1
+        for family, followers in FOLLOWS.items():
+            for follower in followers:
+                by_family[follower].extend(by_family.get(family, []))
         for family, days in sorted(by_family.items()):
             model = BY_FAMILY.get(family)
             if model is None:  # a family no longer rolled up
@@ -114,23 +129,29 @@ def rebuild(organization_id: int) -> RefreshReport:
 def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> int:
     table = model._meta.db_table
     filters = MetricFilters(organization_id=organization_id, start=start, end=end)
-    query = QUERIES[model.family](filters, grain=True)
+    query = GRAIN_QUERIES[model.family](filters, grain=True)
     measures = model.measures()
     cursor.execute(
         f"DELETE FROM {table}"
         " WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s",
         query.params,
     )
-    columns = ", ".join(measures)
-    selected = ", ".join(f"q.{name}" for name in measures)
+    keys = ["day", "clinic_id", "clinician_id", "payer_id", "source_id", *model.key_fields]
+    values = [f"DATE '{GRAIN_EPOCH}' + q.grp[1]::integer"]
+    values += [f"q.grp[{index}]" for index in range(2, 6)]
+    for index, name in enumerate(model.key_fields, start=6):
+        is_date = model._meta.get_field(name).get_internal_type() == "DateField"
+        values.append(
+            f"DATE '{GRAIN_EPOCH}' + q.grp[{index}]::integer" if is_date else f"q.grp[{index}]"
+        )
+    columns = ", ".join([*keys, *measures])
+    selected = ", ".join([*values, *(f"q.{name}" for name in measures)])
     # Hash joins: see MetricQuery.fetch.
     cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute(
         f"""
-        INSERT INTO {table}
-            (organization_id, day, clinic_id, clinician_id, payer_id, source_id, {columns})
-        SELECT %(org)s, DATE '{GRAIN_EPOCH}' + q.grp[1]::integer,
-               q.grp[2], q.grp[3], q.grp[4], q.grp[5], {selected}
+        INSERT INTO {table} (organization_id, {columns})
+        SELECT %(org)s, {selected}
         FROM ({query.sql()}) q
         """,
         query.params,

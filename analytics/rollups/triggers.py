@@ -151,6 +151,14 @@ DEPENDENCIES: dict[str, list[str]] = {
     ],
     "billing_remittance": [
         _own("payment_date", "claims", "provider_adjustments"),
+        # A/R ages the payment by its date (the A/R ledgers follow the visit days).
+        _visit_days(
+            _visits_of_claims(
+                "SELECT cp.organization_id, cp.claim_id FROM {rows} x"
+                " JOIN billing_claimpayment cp"
+                " ON cp.remittance_id = x.id AND cp.organization_id = x.organization_id"
+            )
+        ),
         _claim_days(
             "SELECT cp.organization_id, cp.claim_id FROM {rows} x"
             " JOIN billing_claimpayment cp"

@@ -127,6 +127,27 @@ def test_incremental_refresh_after_writes_equals_direct(group, org):
         _refresh_is_partial(org)
         _assert_same(org, selections)
 
+        # An overpayment at the desk: the visit's patient balance becomes a credit.
+        billed = Visit.objects.filter(claims__isnull=False).order_by("-date_of_service")[3]
+        PatientPayment.objects.create(
+            external_id="desk-overpaid-1",
+            patient_id=billed.episode.patient_id,
+            visit=billed,
+            kind="copay",
+            amount=Decimal("900.00"),
+            method="card",
+            collected_at=datetime.datetime.combine(
+                billed.date_of_service, datetime.time(10), tzinfo=datetime.UTC
+            ),
+            collected_on=billed.date_of_service,
+        )
+        _refresh_is_partial(org)
+        document = metrics_document(org, source="rollup", start=FIRST, end=END)
+        credits = document["metrics"]["ar_aging"]["patient_credit_balances"]
+        assert credits["count"] >= 1
+        assert document == metrics_document(org, source="direct", start=FIRST, end=END)
+        _assert_same(org, selections)
+
         # An episode re-attributed to another referral (source changes everywhere).
         episode = Episode.objects.filter(referral__isnull=False).order_by("id").first()
         other = Referral.objects.exclude(source_id=episode.referral.source_id).first()
