@@ -127,16 +127,22 @@ class FirstAdjudicationQuery(MetricQuery):
             LEFT JOIN unnest(%(carcs)s::text[], %(categories)s::text[]) AS cat(carc, category)
               ON cat.carc = d.carc
         ),
-        causes AS (
-            SELECT grp, root_cause, count(*) AS claims
-            FROM judged WHERE denied GROUP BY grp, root_cause
+        -- One pass: counts per (group, root cause), then per group with the denied
+        -- counts folded into a cause -> n map (a correlated lookup per group was
+        -- quadratic in the number of groups).
+        per_cause AS (
+            SELECT grp, root_cause,
+                   count(*) AS adjudicated,
+                   count(*) FILTER (WHERE denied) AS denied,
+                   count(*) FILTER (WHERE NOT denied AND NOT has_denied_line) AS clean
+            FROM judged GROUP BY grp, root_cause
         )
-        SELECT j.grp,
-               count(*) AS claims_first_adjudicated,
-               count(*) FILTER (WHERE j.denied) AS denied_claims,
-               count(*) FILTER (WHERE NOT j.denied AND NOT j.has_denied_line) AS clean_claims,
-               (SELECT coalesce(jsonb_object_agg(causes.root_cause, causes.claims), '{{}}')
-                FROM causes WHERE causes.grp IS NOT DISTINCT FROM j.grp) AS root_causes
-        FROM judged j
-        GROUP BY j.grp
+        SELECT grp,
+               sum(adjudicated)::bigint AS claims_first_adjudicated,
+               sum(denied)::bigint AS denied_claims,
+               sum(clean)::bigint AS clean_claims,
+               coalesce(jsonb_object_agg(root_cause, denied) FILTER (WHERE denied > 0), '{{}}')
+                   AS root_causes
+        FROM per_cause
+        GROUP BY grp
         """

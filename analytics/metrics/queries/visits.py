@@ -89,11 +89,12 @@ class VisitMoneyQuery(MetricQuery):
                 WHERE sp.organization_id = %(org)s AND sp.claim_payment_id = cpx.id)
             GROUP BY cpx.visit_id
         ),
+        -- (Joined, not a correlated EXISTS per claim: that rescanned the claim
+        -- payments for every claim — quadratic over a year of a group.)
+        remitted_visits AS (SELECT DISTINCT visit_id FROM claim_payments),
         claim_status AS (
-            SELECT claims.visit_id,
-                   bool_or(EXISTS (SELECT 1 FROM claim_payments cpx
-                                   WHERE cpx.visit_id = claims.visit_id)) AS remitted
-            FROM claims GROUP BY claims.visit_id
+            SELECT DISTINCT claims.visit_id, rv.visit_id IS NOT NULL AS remitted
+            FROM claims LEFT JOIN remitted_visits rv ON rv.visit_id = claims.visit_id
         ),
         patient_paid AS (
             SELECT pp.visit_id,
