@@ -212,6 +212,9 @@ def insert_delta(organization, visits: int, shift_days: int = 7) -> float:
                ORDER BY date_of_service DESC, id DESC LIMIT %(n)s""",
             params,
         )
+        # The copy joins by external id: hash joins, with statistics on the sources.
+        cursor.execute("ANALYZE bench_src")
+        cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(
             f"""INSERT INTO episodes_appointment ({appointment_columns})
                 SELECT {appointment_values} FROM episodes_appointment s

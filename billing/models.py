@@ -146,6 +146,8 @@ class Remittance(TenantModel):
                     "payment_date",
                 ],
                 name="remittance_unique_payment",
+                # A payment without a date (BPR16 absent) is still the same payment.
+                nulls_distinct=False,
             )
         ]
         indexes = [
@@ -153,11 +155,33 @@ class Remittance(TenantModel):
         ]
 
 
+# Why some foreign keys of the posted rows have no database constraint
+# (``db_constraint=False``): PostgreSQL checks each FK of each inserted row with a
+# per-row trigger at commit (a ``SELECT … FOR KEY SHARE`` of the referenced row),
+# which was half of the database's CPU time of an 835 posting. Dropped only where
+# integrity is guaranteed otherwise: ``organization`` (row-level security's WITH
+# CHECK pins every row to the transaction's organization) and the parents written
+# by the same posting from the same staging rows (remittance → claim payment →
+# service payment → adjustment). Django still applies ``on_delete`` for these.
+# ``ClaimPayment.claim`` and ``ServicePayment.charge_line`` keep theirs: the claims
+# and charge lines are written by other imports that may run concurrently.
+# Indexes: one per lookup. The single-column indexes Django adds are dropped where a
+# composite index led by ``organization_id`` serves the same lookups (RLS binds the
+# organization), except under the two FKs that keep their constraint: deleting a
+# claim or charge line makes PostgreSQL look the referencing rows up by that column
+# alone (without RLS), a sequential scan per deleted row without such an index. So
+# ``charge_line_id`` keeps its own index and the composite ``(organization,
+# charge_line)`` goes instead.
+
+
 class ClaimPayment(TenantModel):
     """A CLP loop. `claim` is empty while no claim matches CLP01 (kept as unmatched and
     matched when the claim arrives)."""
 
-    remittance = models.ForeignKey(Remittance, on_delete=models.CASCADE, related_name="claims")
+    organization = organization_fk(db_constraint=False)
+    remittance = models.ForeignKey(
+        Remittance, on_delete=models.CASCADE, related_name="claims", db_constraint=False
+    )
     claim = models.ForeignKey(
         Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
     )
@@ -168,6 +192,8 @@ class ClaimPayment(TenantModel):
     patient_responsibility = models.DecimalField(null=True, blank=True, **MONEY)
     payer_claim_control_number = models.CharField(max_length=64, blank=True)
     sequence = models.PositiveIntegerField(default=0)
+    # Claim-level remark codes (RARCs of MOA03..07 / MIA05, MIA20..23).
+    remark_codes = ArrayField(models.CharField(max_length=8), default=list, blank=True)
 
     class Meta:
         indexes = [
@@ -181,8 +207,13 @@ class ClaimPayment(TenantModel):
 class ServicePayment(TenantModel):
     """An SVC loop, posted to a charge line by REF*6R or by CPT + modifiers + units."""
 
+    organization = organization_fk(db_constraint=False)
     claim_payment = models.ForeignKey(
-        ClaimPayment, on_delete=models.CASCADE, related_name="services"
+        ClaimPayment,
+        on_delete=models.CASCADE,
+        related_name="services",
+        db_index=False,
+        db_constraint=False,
     )
     charge_line = models.ForeignKey(
         ChargeLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
@@ -199,7 +230,6 @@ class ServicePayment(TenantModel):
 
     class Meta:
         indexes = [
-            models.Index(fields=["organization", "charge_line"], name="svcpay_org_charge"),
             models.Index(fields=["organization", "claim_payment"], name="svcpay_org_claimpay"),
         ]
 
@@ -207,8 +237,13 @@ class ServicePayment(TenantModel):
 class Adjustment(TenantModel):
     """One CAS (group, reason, amount) at claim level or, with a service, line level."""
 
+    organization = organization_fk(db_constraint=False)
     claim_payment = models.ForeignKey(
-        ClaimPayment, on_delete=models.CASCADE, related_name="adjustments"
+        ClaimPayment,
+        on_delete=models.CASCADE,
+        related_name="adjustments",
+        db_index=False,
+        db_constraint=False,
     )
     service_payment = models.ForeignKey(
         ServicePayment,
@@ -216,6 +251,7 @@ class Adjustment(TenantModel):
         blank=True,
         on_delete=models.CASCADE,
         related_name="adjustments",
+        db_constraint=False,
     )
     group_code = models.CharField(max_length=2, choices=AdjustmentGroup.choices)
     reason_code = models.CharField(max_length=5)

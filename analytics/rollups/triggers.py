@@ -16,6 +16,11 @@ incremental refreshes against the direct computation).
 from __future__ import annotations
 
 DIRTY_TABLE = "analytics_rollupdirtyday"
+# Set (transaction-local) by the 835 posting around the insert of a batch's service
+# lines and CAS, whose days its claim payments' insert has just marked: their own
+# insert triggers then skip the same joins (the posting's hottest statements).
+CHILD_MARKS_SETTING = "ptrevops.rollup_days_marked_by_claim_payments"
+SKIPS_WHEN_MARKED = ("billing_servicepayment", "billing_adjustment")
 
 
 # Each helper takes SQL selecting (organization_id, id) pairs and joins on both, so
@@ -236,6 +241,15 @@ def _mark(table: str, operation: str) -> str:
         ON CONFLICT DO NOTHING;"""
 
 
+def _skip(table: str) -> str:
+    if table not in SKIPS_WHEN_MARKED:
+        return ""
+    return (
+        f"IF TG_OP = 'INSERT' AND current_setting('{CHILD_MARKS_SETTING}', true) = 'on'"
+        " THEN RETURN NULL; END IF;\n    "
+    )
+
+
 def create_sql() -> str:
     statements = []
     for table in DEPENDENCIES:
@@ -244,7 +258,7 @@ def create_sql() -> str:
             f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-    IF TG_OP = 'INSERT' THEN {_mark(table, "INSERT")}
+    {_skip(table)}IF TG_OP = 'INSERT' THEN {_mark(table, "INSERT")}
     ELSIF TG_OP = 'DELETE' THEN {_mark(table, "DELETE")}
     ELSE {_mark(table, "UPDATE")}
     END IF;

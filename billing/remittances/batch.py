@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from billing.remittances.copytext import NULL, esc, line, opt, text_array
 from billing.remittances.payers import ResolvedPayer
@@ -62,6 +63,18 @@ class Batch:
     provider_adjustments: list[str] = field(default_factory=list)
     late_warnings: list[str] = field(default_factory=list)
     rows: int = 0
+    # Remittance ids the claim, PLB and late-warning rows belong to: the flush drops
+    # the rows of those found to be duplicates by an earlier flush (the batch may
+    # have been built while that flush ran; see ``service.py``).
+    referenced: set[int] = field(default_factory=set)
+    # What the parsing thread read for this batch, applied to the report in order
+    # by the database thread before the flush (``service._Poster.apply``).
+    pending: dict[int, Any] = field(default_factory=dict)
+    events: list[tuple] = field(default_factory=list)
+    claims_read: int = 0
+    transactions_read: int = 0
+    # staging table -> COPY data, set by ``seal`` once the batch is complete.
+    copy_data: dict[str, bytes] | None = None
 
     @property
     def full(self) -> bool:
@@ -73,14 +86,31 @@ class Batch:
             self.remittances or self.claims or self.provider_adjustments or self.late_warnings
         )
 
-    def reset(self) -> None:
-        self.remittances = {}
-        self.claims = []
-        self.services = []
-        self.adjustments = []
-        self.provider_adjustments = []
-        self.late_warnings = []
-        self.rows = 0
+    def seal(self) -> dict[str, bytes]:
+        """The batch's COPY data per staging table (non-empty ones, in load order).
+
+        Done by the parsing thread when it hands the batch over, so the thread
+        that talks to the database only sends bytes.
+        """
+        parts = [
+            ("remit_stage_remittance", [line(row) for row in self.remittances.values()]),
+            ("remit_stage_claim", self.claims),
+            ("remit_stage_service", self.services),
+            ("remit_stage_adjustment", self.adjustments),
+            ("remit_stage_plb", self.provider_adjustments),
+            ("remit_stage_warning", self.late_warnings),
+        ]
+        self.copy_data = {table: "".join(lines).encode() for table, lines in parts if lines}
+        return self.copy_data
+
+    def next(self) -> Batch:
+        """An empty batch with the same id pools and bounds."""
+        return Batch(
+            claim_ids=self.claim_ids,
+            service_ids=self.service_ids,
+            claims_per_batch=self.claims_per_batch,
+            rows_per_batch=self.rows_per_batch,
+        )
 
     def add_remittance(
         self, remittance_id: int, txn: Transaction, payer: ResolvedPayer, file_sequence: int
@@ -106,6 +136,7 @@ class Batch:
 
     def finish_remittance(self, remittance_id: int, txn: Transaction) -> None:
         """The transaction's SE was read: its PLB entries and final warnings."""
+        self.referenced.add(remittance_id)
         for plb in txn.provider_adjustments:
             self.provider_adjustments.append(
                 line(
@@ -132,11 +163,13 @@ class Batch:
 
     def add_claim(self, remittance_id: int, claim: ClaimPayment, sequence: int) -> None:
         claim_id = self.claim_ids.take()
+        self.referenced.add(remittance_id)
         self.claims.append(
             f"{claim_id}\t{remittance_id}\t{esc(claim.patient_control_number[:64])}"
             f"\t{esc(claim.status_code[:2])}\t{claim.charge!s}\t{claim.paid!s}"
             f"\t{opt(claim.patient_responsibility)}"
-            f"\t{esc(claim.payer_claim_control_number[:64])}\t{sequence}\n"
+            f"\t{esc(claim.payer_claim_control_number[:64])}\t{sequence}"
+            f"\t{text_array([r[:8] for r in claim.remark_codes])}\n"
         )
         adjustments = self.adjustments
         rows = 1

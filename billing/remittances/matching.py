@@ -37,27 +37,40 @@ def line_match_sql(source: str) -> str:
     """SELECT (service_id, line_id, how) for the services of ``source``.
 
     ``source`` yields service_id, claim_payment_id, visit_id (of the matched
-    claim), lin (REF*6R), cpt, modset, units; ``how`` is ``ref`` or ``fallback``.
+    claim), lin (REF*6R), cpt, modifiers, units; ``how`` is ``ref`` or ``fallback``.
+
+    The REF*6R match is a LATERAL probe of the unique ``(organization_id,
+    external_id)`` index per service: joined as a set, the planner (no statistics
+    on rows written in the same transaction) hashed every charge line of the
+    organization for each batch, so a posting grew with the organization's size.
+    The modifier sets are only computed for the services left to the fallback.
     """
     charge_modset = modifier_set_sql("cl.modifiers")
+    service_modset = modifier_set_sql("s.modifiers")
     return f"""
         WITH src AS MATERIALIZED ({source}),
-        by_ref AS (
-            SELECT DISTINCT ON (s.service_id) s.service_id, s.claim_payment_id, cl.id AS line_id
+        by_ref AS MATERIALIZED (
+            SELECT s.service_id, s.claim_payment_id, cl.id AS line_id
             FROM src s
-            JOIN billing_chargeline cl
-              ON cl.organization_id = %(org)s AND cl.external_id = s.lin
-             AND cl.visit_id = s.visit_id
+            CROSS JOIN LATERAL (
+                -- At most one row ((organization, external_id) is unique); LIMIT
+                -- keeps the planner from flattening the probe into a hash join.
+                SELECT cl.id FROM billing_chargeline cl
+                WHERE cl.organization_id = %(org)s AND cl.external_id = s.lin
+                  AND cl.visit_id = s.visit_id
+                LIMIT 1) cl
             WHERE s.lin <> ''
-            ORDER BY s.service_id, cl.id
         ),
         pending AS (
-            SELECT s.service_id, s.claim_payment_id, s.visit_id, s.cpt, s.modset, s.units,
-                   row_number() OVER (
-                       PARTITION BY s.claim_payment_id, s.cpt, s.modset, s.units
-                       ORDER BY s.service_id) AS rn
-            FROM src s
-            WHERE NOT EXISTS (SELECT 1 FROM by_ref b WHERE b.service_id = s.service_id)
+            SELECT q.*, row_number() OVER (
+                       PARTITION BY q.claim_payment_id, q.cpt, q.modset, q.units
+                       ORDER BY q.service_id) AS rn
+            FROM (
+                SELECT s.service_id, s.claim_payment_id, s.visit_id, s.cpt,
+                       {service_modset} AS modset, s.units
+                FROM src s
+                WHERE NOT EXISTS (SELECT 1 FROM by_ref b WHERE b.service_id = s.service_id)
+            ) q
         ),
         lines AS (
             SELECT p.claim_payment_id, cl.id AS line_id, upper(btrim(cl.cpt_code)) AS cpt,
@@ -85,10 +98,10 @@ def line_match_sql(source: str) -> str:
     """
 
 
-STAGED_SERVICES = f"""
+STAGED_SERVICES = """
     SELECT s.id AS service_id, s.claim_payment_id, c.visit_id,
            s.line_item_control_number AS lin, upper(btrim(s.cpt_code)) AS cpt,
-           {modifier_set_sql("s.modifiers")} AS modset, s.units
+           s.modifiers, s.units
     FROM remit_stage_service s
     JOIN remit_stage_claim c ON c.id = s.claim_payment_id
     WHERE c.visit_id IS NOT NULL
@@ -122,7 +135,7 @@ LINK_UNMATCHED_CLAIMS = f"""
 STORED_UNMATCHED_SERVICES = f"""
     SELECT sp.id AS service_id, sp.claim_payment_id, c.visit_id,
            sp.line_item_control_number AS lin, upper(btrim(sp.cpt_code)) AS cpt,
-           {modifier_set_sql("sp.modifiers")} AS modset, sp.units
+           sp.modifiers, sp.units
     FROM billing_servicepayment sp
     JOIN billing_claimpayment cp ON cp.id = sp.claim_payment_id AND cp.organization_id = %(org)s
     JOIN billing_claim c ON c.id = cp.claim_id AND c.organization_id = %(org)s

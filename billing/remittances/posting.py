@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from billing.remittances import denials, matching, staging
 from billing.remittances.batch import Batch
-from billing.remittances.copytext import line
 
 INSERT_REMITTANCES = """
     INSERT INTO billing_remittance (
@@ -56,14 +55,17 @@ DISCARD_DUPLICATES = [
     "DELETE FROM remit_stage_warning WHERE id = ANY(%(ids)s)",
 ]
 
+# analytics.rollups.triggers.CHILD_MARKS_SETTING (billing must not import analytics).
+CHILD_MARKS_SETTING = "ptrevops.rollup_days_marked_by_claim_payments"
+
 INSERT_CLAIM_PAYMENTS = """
     INSERT INTO billing_claimpayment (
         id, organization_id, remittance_id, claim_id, patient_control_number, status_code,
         charge_amount, paid_amount, patient_responsibility, payer_claim_control_number,
-        sequence)
+        sequence, remark_codes)
     SELECT id, %(org)s, remittance_id, claim_id, patient_control_number, status_code,
            charge_amount, paid_amount, patient_responsibility, payer_claim_control_number,
-           sequence
+           sequence, remark_codes
     FROM remit_stage_claim
 """
 
@@ -146,8 +148,14 @@ class FileContext:
     import_run_id: int | None
 
 
-def flush(cursor, raw_cursor, context: FileContext, batch: Batch) -> FlushResult:
-    """Write ``batch`` to the real tables and empty the staging tables again."""
+def flush(
+    cursor, raw_cursor, context: FileContext, batch: Batch, known_duplicates: set[int] = frozenset()
+) -> FlushResult:
+    """Write ``batch`` to the real tables and empty the staging tables again.
+
+    ``known_duplicates``: remittance ids an earlier flush found to be duplicates;
+    rows of this batch that belong to them are dropped with this batch's own.
+    """
     result = FlushResult()
     params = {
         "org": context.organization_id,
@@ -164,10 +172,11 @@ def flush(cursor, raw_cursor, context: FileContext, batch: Batch) -> FlushResult
         cursor.execute(INSERT_REMITTANCES, params)
         result.inserted_ids = {row[0] for row in cursor.fetchall()}
         result.duplicate_ids = set(batch.remittances) - result.inserted_ids
-        if result.duplicate_ids:
-            ids = {"ids": sorted(result.duplicate_ids)}
-            for statement in DISCARD_DUPLICATES:
-                cursor.execute(statement, ids)
+    discard = result.duplicate_ids | (batch.referenced & known_duplicates)
+    if discard:
+        ids = {"ids": sorted(discard)}
+        for statement in DISCARD_DUPLICATES:
+            cursor.execute(statement, ids)
 
     if batch.claims:
         cursor.execute(matching.RESOLVE_STAGED_CLAIMS, params)
@@ -175,12 +184,17 @@ def flush(cursor, raw_cursor, context: FileContext, batch: Batch) -> FlushResult
             cursor.execute(matching.MATCH_STAGED_SERVICES, params)
         cursor.execute(INSERT_CLAIM_PAYMENTS, params)
         result.claim_payments = cursor.rowcount
+        # The claim payments' insert trigger has marked the rollup days these lines
+        # and CAS touch (their claims' visits and adjudications): their own insert
+        # triggers skip the same joins (analytics.rollups.triggers).
+        cursor.execute(f"SELECT set_config('{CHILD_MARKS_SETTING}', 'on', true)")
         if batch.services:
             cursor.execute(INSERT_SERVICE_PAYMENTS, params)
             result.service_payments = cursor.rowcount
         if batch.adjustments:
             cursor.execute(INSERT_ADJUSTMENTS, params)
             result.adjustments = cursor.rowcount
+        cursor.execute(f"SELECT set_config('{CHILD_MARKS_SETTING}', 'off', true)")
         cursor.execute(MATCH_COUNTS)
         (
             result.claim_payments_matched,
@@ -204,17 +218,7 @@ def flush(cursor, raw_cursor, context: FileContext, batch: Batch) -> FlushResult
 
 def _copy(raw_cursor, batch: Batch) -> list[str]:
     """COPY every non-empty part of the batch; returns the staging tables written."""
-    parts = [
-        ("remit_stage_remittance", [line(row) for row in batch.remittances.values()]),
-        ("remit_stage_claim", batch.claims),
-        ("remit_stage_service", batch.services),
-        ("remit_stage_adjustment", batch.adjustments),
-        ("remit_stage_plb", batch.provider_adjustments),
-        ("remit_stage_warning", batch.late_warnings),
-    ]
-    written = []
-    for table, lines in parts:
-        if lines:
-            staging.copy_text(raw_cursor, table, lines)
-            written.append(table)
-    return written
+    data = batch.copy_data if batch.copy_data is not None else batch.seal()
+    for table, payload in data.items():
+        staging.copy_text(raw_cursor, table, payload)
+    return list(data)

@@ -14,6 +14,9 @@ import run can record where the file is broken. Database errors propagate.
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +43,10 @@ class _Rollback(Exception):
     """Raised inside the savepoint to undo it after a parse error."""
 
 
+class _Stopped(Exception):
+    """Raised in the parsing thread when the posting gave up (database error)."""
+
+
 @dataclass
 class _Current:
     """The transaction being read: its remittance id, or None when it is skipped."""
@@ -53,8 +60,45 @@ class _Current:
     claims: int = 0
 
 
+@dataclass
+class _Refill:
+    """The parsing thread ran out of ids: the database thread fetches more."""
+
+    pool: staging.IdPool
+    done: threading.Event
+
+
+@dataclass
+class _End:
+    warnings: list
+
+
+# Batches handed from the parsing thread to the database thread and not yet
+# flushed: one waiting while one is flushed and the next is built, so memory is
+# bounded by about three batches.
+QUEUED_BATCHES = 1
+_POLL_SECONDS = 0.5
+
+
 class _Poster:
-    """State of one posting: the batch, the duplicate bookkeeping and the report."""
+    """State of one posting: the batch, the duplicate bookkeeping and the report.
+
+    Two threads: the *parser* (``produce``, a worker thread) reads the file and
+    builds batches of COPY text; the *poster* (``run``, the calling thread, which
+    owns the database connection and the transaction) flushes them. While a batch
+    is being written by the server, the parser builds the next one (psycopg
+    releases the GIL while it waits), so parsing and SQL overlap on two cores.
+
+    The parser touches no database: payers are loaded before it starts, ids come
+    from pools the poster fills (``_Refill`` when one runs dry), and whatever it
+    learns for the report is recorded on the batch (``events``) and applied by the
+    poster in file order just before that batch's flush — the same order, and so
+    the same report, as reading and flushing one after the other. A payment is
+    found to be a duplicate of an earlier import only when the batch holding its
+    header is flushed; the parser may meanwhile have put more of its claims (or
+    its PLB) into the next batch, which that batch's flush drops
+    (``posting.flush(known_duplicates=...)``).
+    """
 
     def __init__(
         self,
@@ -70,90 +114,86 @@ class _Poster:
         self.report = report
         self.progress = progress
         self.payers = PayerDirectory(context.organization_id)
+        self.claims_per_batch = claims_per_batch
         self.remittance_ids = staging.IdPool(cursor, "billing_remittance", 64)
+        self.claim_ids = staging.IdPool(cursor, "billing_claimpayment", claims_per_batch)
+        self.service_ids = staging.IdPool(cursor, "billing_servicepayment", 4 * claims_per_batch)
+        self.pools = (self.remittance_ids, self.claim_ids, self.service_ids)
         self.batch = Batch(
-            claim_ids=staging.IdPool(cursor, "billing_claimpayment", claims_per_batch),
-            service_ids=staging.IdPool(cursor, "billing_servicepayment", 4 * claims_per_batch),
+            claim_ids=self.claim_ids,
+            service_ids=self.service_ids,
             claims_per_batch=claims_per_batch,
         )
+        # Parser side.
         self.seen: set[PaymentKey] = set()
-        # Remittances staged in the current batch: their duplicate entry, should
-        # the database already hold the same payment.
-        self.pending: dict[int, DuplicatePayment] = {}
-        self.duplicate_ids: set[int] = set()
         self.current: _Current | None = None
         self.file_sequence = 0
+        # Poster side.
+        self.duplicate_ids: set[int] = set()
+        self.queue: queue.Queue = queue.Queue(maxsize=QUEUED_BATCHES)
+        self.stop = threading.Event()
+
+    # -- the poster (calling thread) --------------------------------------------
 
     def run(self, reader) -> None:
-        """Consume ``stream_835``: ``(transaction, claim)`` per claim, then
-        ``(transaction, None)`` at its SE (the transaction object is shared)."""
-        report = self.report
-        batch = self.batch
-        current_txn = None
-        for txn, claim in reader:
-            if txn is not current_txn:
-                current_txn = txn
-                self.start(txn)
-            if claim is None:
-                self.finish(txn)
-                continue
-            report.claim_payments_read += 1
-            current = self.current
-            current.claims += 1
-            remittance_id = current.remittance_id
-            if remittance_id is None or remittance_id in self.duplicate_ids:
-                continue
-            batch.add_claim(remittance_id, claim, current.claims)
-            if batch.full:
-                self.flush()
-        self.flush()
-        report.add_warnings(reader.warnings, file_sequence=None)
+        """Parse in a worker thread, flush here; re-raise the parser's errors."""
+        self._top_up()
+        for pool in self.pools:
+            pool.request = self._request
+        worker = threading.Thread(target=self.produce, args=(reader,), name="835-parser")
+        worker.start()
+        try:
+            while True:
+                item = self.queue.get()
+                if isinstance(item, Batch):
+                    self.flush(item)
+                    self._top_up()
+                elif isinstance(item, _Refill):
+                    item.pool.refill()
+                    item.done.set()
+                elif isinstance(item, _End):
+                    self.report.add_warnings(item.warnings, file_sequence=None)
+                    return
+                else:
+                    raise item
+        finally:
+            self.stop.set()
+            worker.join()
+            for pool in self.pools:
+                pool.request = None
 
-    def start(self, txn: Transaction) -> None:
-        self.report.transactions_read += 1
-        self.file_sequence += 1
-        payer = self.payers.resolve(txn)
-        key = (payer.identifier, txn.trace_number, txn.total_paid, txn.payment_date)
-        entry = DuplicatePayment(
-            payer_identifier=payer.identifier,
-            trace_number=txn.trace_number,
-            total_paid=txn.total_paid,
-            payment_date=txn.payment_date,
-            file_sequence=self.file_sequence,
-            reason=REASON_REPEATED,
+    def _top_up(self) -> None:
+        """Ids for the next batches, fetched between flushes (no waiting parser)."""
+        self.claim_ids.top_up(2 * self.claims_per_batch)
+        self.service_ids.top_up(8 * self.claims_per_batch)
+        self.remittance_ids.top_up(64)
+
+    def flush(self, batch: Batch) -> None:
+        self.apply(batch)
+        if batch.empty:
+            return
+        result = posting.flush(
+            self.cursor, self.raw_cursor, self.context, batch, self.duplicate_ids
         )
-        if key in self.seen:
-            self.report.duplicates.append(entry)
-            self.current = _Current(txn, None, self.file_sequence, entry)
-            return
-        self.seen.add(key)
-        remittance_id = self.remittance_ids.take()
-        entry.reason = REASON_EARLIER_IMPORT
-        self.pending[remittance_id] = entry
-        self.batch.add_remittance(remittance_id, txn, payer, self.file_sequence)
-        self.current = _Current(txn, remittance_id, self.file_sequence, entry)
-
-    def finish(self, txn: Transaction) -> None:
-        current = self.current
-        current.entry.claims = txn.claim_count
-        remittance_id = current.remittance_id
-        if remittance_id is None or remittance_id in self.duplicate_ids:
-            return
-        self.report.add_warnings(txn.warnings, file_sequence=current.file_sequence)
-        self.batch.finish_remittance(remittance_id, txn)
-
-    def flush(self) -> None:
-        if self.batch.empty:
-            return
-        result = posting.flush(self.cursor, self.raw_cursor, self.context, self.batch)
-        self.batch.reset()
         for remittance_id in sorted(result.duplicate_ids):
-            self.report.duplicates.append(self.pending[remittance_id])
+            self.report.duplicates.append(batch.pending[remittance_id])
         self.duplicate_ids |= result.duplicate_ids
-        self.pending = {}
         self._count(result)
         if self.progress is not None:
             self.progress(self.report)
+
+    def apply(self, batch: Batch) -> None:
+        """What the parser read for this batch, as if it had just been read."""
+        report = self.report
+        report.transactions_read += batch.transactions_read
+        report.claim_payments_read += batch.claims_read
+        for event in batch.events:
+            if event[0] == "repeated":
+                report.duplicates.append(event[1])
+            else:
+                _, remittance_id, warnings, file_sequence = event
+                if remittance_id not in self.duplicate_ids:
+                    report.add_warnings(warnings, file_sequence=file_sequence)
 
     def _count(self, result: posting.FlushResult) -> None:
         report = self.report
@@ -174,6 +214,97 @@ class _Poster:
         timings["copy"] = timings.get("copy", 0.0) + result.copy_seconds
         timings["sql"] = timings.get("sql", 0.0) + result.sql_seconds
         timings["denials"] = timings.get("denials", 0.0) + result.denial_seconds
+
+    # -- the parser (worker thread) ---------------------------------------------
+
+    def produce(self, reader) -> None:
+        """Consume ``stream_835``: ``(transaction, claim)`` per claim, then
+        ``(transaction, None)`` at its SE (the transaction object is shared)."""
+        try:
+            current_txn = None
+            for txn, claim in reader:
+                if txn is not current_txn:
+                    current_txn = txn
+                    self.start(txn)
+                if claim is None:
+                    self.finish(txn)
+                    continue
+                batch = self.batch
+                batch.claims_read += 1
+                current = self.current
+                current.claims += 1
+                if current.remittance_id is None:
+                    continue
+                batch.add_claim(current.remittance_id, claim, current.claims)
+                if batch.full:
+                    self._hand_off()
+            self._hand_off()
+            self._put(_End(reader.warnings))
+        except _Stopped:
+            pass
+        except BaseException as exc:  # handed to the poster, which re-raises it
+            with contextlib.suppress(_Stopped):
+                self._put(exc)
+
+    def start(self, txn: Transaction) -> None:
+        batch = self.batch
+        batch.transactions_read += 1
+        self.file_sequence += 1
+        payer = self.payers.resolve(txn)
+        key = (payer.identifier, txn.trace_number, txn.total_paid, txn.payment_date)
+        entry = DuplicatePayment(
+            payer_identifier=payer.identifier,
+            trace_number=txn.trace_number,
+            total_paid=txn.total_paid,
+            payment_date=txn.payment_date,
+            file_sequence=self.file_sequence,
+            reason=REASON_REPEATED,
+        )
+        if key in self.seen:
+            batch.events.append(("repeated", entry))
+            self.current = _Current(txn, None, self.file_sequence, entry)
+            return
+        self.seen.add(key)
+        remittance_id = self.remittance_ids.take()
+        entry.reason = REASON_EARLIER_IMPORT
+        batch.pending[remittance_id] = entry
+        batch.add_remittance(remittance_id, txn, payer, self.file_sequence)
+        self.current = _Current(txn, remittance_id, self.file_sequence, entry)
+
+    def finish(self, txn: Transaction) -> None:
+        current = self.current
+        current.entry.claims = txn.claim_count
+        remittance_id = current.remittance_id
+        if remittance_id is None:
+            return
+        # Kept unless the payment is a duplicate by the time this batch is flushed.
+        self.batch.events.append(
+            ("warnings", remittance_id, list(txn.warnings), current.file_sequence)
+        )
+        self.batch.finish_remittance(remittance_id, txn)
+
+    def _hand_off(self) -> None:
+        batch = self.batch
+        self.batch = batch.next()
+        batch.seal()
+        self._put(batch)
+
+    def _put(self, item) -> None:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(item, timeout=_POLL_SECONDS)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    def _request(self, pool: staging.IdPool) -> None:
+        """``IdPool.request`` in the parser: ask the poster for ids and wait."""
+        done = threading.Event()
+        self._put(_Refill(pool, done))
+        while not done.wait(_POLL_SECONDS):
+            if self.stop.is_set():
+                raise _Stopped
 
 
 def post_835_file(

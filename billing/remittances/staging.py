@@ -18,6 +18,7 @@ file is posted in the same transaction.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 
 # Column lists shared by the DDL, the COPY statements and the Python row tuples
@@ -49,6 +50,7 @@ STAGE_TABLES: dict[str, Sequence[tuple[str, str]]] = {
         ("patient_responsibility", "numeric"),
         ("payer_claim_control_number", "text"),
         ("sequence", "integer"),
+        ("remark_codes", "text[]"),
     ),
     "remit_stage_service": (
         ("id", "bigint"),
@@ -110,31 +112,49 @@ def clear(cursor) -> None:
     cursor.execute("TRUNCATE " + ", ".join(STAGE_TABLES))
 
 
-def copy_text(raw_cursor, table: str, lines: list[str]) -> None:
-    """``COPY`` rows already formatted as COPY text lines (see ``copytext.py``)."""
+def copy_text(raw_cursor, table: str, lines: list[str] | bytes) -> None:
+    """``COPY`` rows already formatted as COPY text lines (see ``copytext.py``),
+    as a list of lines or as their concatenation, encoded."""
     columns = ", ".join(name for name, _ in STAGE_TABLES[table])
     with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        copy.write("".join(lines))
+        copy.write(lines if isinstance(lines, bytes) else "".join(lines))
 
 
 class IdPool:
-    """Ids from a real table's sequence, fetched a block at a time, in ascending order."""
+    """Ids from a real table's sequence, fetched a block at a time, in ascending order.
+
+    Shared by two threads in a posting (``service.py``): the parsing thread takes
+    ids, the database thread fetches them (the connection belongs to it) — with
+    ``top_up`` between batches, or via ``refill`` from ``take``'s ``request``
+    when the parsing thread runs dry. ``deque.popleft``/``extend`` are atomic, and
+    only the database thread extends, so ids stay ascending.
+    """
 
     def __init__(self, cursor, table: str, block: int) -> None:
         self._cursor = cursor
         self._table = table
         self._block = block
-        self._ids: list[int] = []
+        self._ids: deque[int] = deque()
         self._sequence: str | None = None
+        # Set by the posting when another thread takes the ids: called with the
+        # pool when it is empty, returns once ``refill`` has run.
+        self.request = None
 
     def take(self) -> int:
         ids = self._ids
         if not ids:
-            self._refill()
-            ids = self._ids
-        return ids.pop()
+            if self.request is None:
+                self.refill()
+            else:
+                self.request(self)
+        return ids.popleft()
 
-    def _refill(self) -> None:
+    def top_up(self, minimum: int) -> None:
+        """Fetch blocks until at least ``minimum`` ids are available."""
+        while len(self._ids) < minimum:
+            self.refill()
+
+    def refill(self) -> None:
         cursor = self._cursor
         if self._sequence is None:
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [self._table])
@@ -144,5 +164,4 @@ class IdPool:
             "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
             [self._sequence, self._block],
         )
-        # Descending, so ``pop()`` hands them out in ascending (file) order.
-        self._ids = sorted((row[0] for row in cursor.fetchall()), reverse=True)
+        self._ids.extend(sorted(row[0] for row in cursor.fetchall()))

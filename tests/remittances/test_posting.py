@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError
+from django.db import transaction as db_transaction
 
 from billing.models import (
     Adjustment,
@@ -334,3 +336,77 @@ def test_backslashes_and_odd_modifiers_survive_copy(org, in_org, post):
         assert ClaimPayment.objects.get().patient_control_number == "AB\\CD"
         service = ServicePayment.objects.get()
         assert service.modifiers == ["G\\", 'P"'] and service.remark_codes == ["NULL"]
+
+
+def test_claim_level_remark_codes_are_posted(org, in_org, post):
+    """MOA03..07 and MIA05/MIA20..23 are the claim's RARCs, stored on the claim payment."""
+    outpatient = clp("CLM1", "1", "125", "100", "MOA***MA01*N1", svc("97110", ("GP",), "125", "100",
+                     "CAS*CO*45*25"))  # fmt: skip
+    inpatient = clp("CLM2", "1", "80", "80", "MIA*0****MA130" + "*" * 15 + "N2")
+    plain = clp("CLM3", "1", "10", "10")
+    report = post(org, interchange(transaction(outpatient, inpatient, plain, paid="190")))
+    assert report.ok and report.claim_payments_posted == 3
+    with in_org(org):
+        codes = dict(ClaimPayment.objects.values_list("patient_control_number", "remark_codes"))
+    assert codes == {"CLM1": ["MA01", "N1"], "CLM2": ["MA130", "N2"], "CLM3": []}
+
+
+def test_the_same_payment_without_a_date_is_stored_once(org, in_org, post):
+    """BPR16 absent: the payment date is NULL, and NULL dates compare equal, both in
+    the posting's duplicate check and in the ``remittance_unique_payment`` constraint."""
+    data = interchange(transaction(paid_claim(), paid="100", paid_on=""))
+    first = post(org, data)
+    assert first.ok and first.remittances_created == 1
+    second = post(org, data, filename="again.835")
+    assert second.remittances_created == 0 and second.duplicates_skipped == 1
+    with in_org(org):
+        stored = Remittance.objects.get()
+        assert stored.payment_date is None
+        copy = {
+            "payer_identifier": stored.payer_identifier,
+            "trace_number": stored.trace_number,
+            "total_paid": stored.total_paid,
+            "payment_date": None,
+        }
+        with pytest.raises(IntegrityError), db_transaction.atomic():
+            Remittance.objects.create(**copy)
+        # Another date, or another trace, is another payment.
+        Remittance.objects.create(**{**copy, "payment_date": date(2025, 1, 16)})
+        Remittance.objects.create(**{**copy, "trace_number": "OTHER"})
+        assert Remittance.objects.count() == 3
+
+
+def test_duplicate_spanning_batches_leaves_no_rows(org, in_org, post):
+    """A duplicate of an earlier import whose claims and PLB run into later batches:
+    the batches after its header's flush (built while that flush ran) drop its rows,
+    so nothing of it is stored (no database FK would notice orphans)."""
+    plb = ["PLB*1234567893*20251231*WO:OVERPAY9*20"]
+    repeated = transaction(
+        paid_claim("R1"), paid_claim("R2"), paid_claim("R3"), paid="280", trace="T1", plb=plb
+    )
+    post(org, interchange(repeated))
+
+    def stored():
+        with in_org(org):
+            return (
+                sorted(ClaimPayment.objects.values_list("patient_control_number", flat=True)),
+                ServicePayment.objects.count(),
+                Adjustment.objects.count(),
+                ProviderAdjustment.objects.count(),
+            )
+
+    assert stored() == (["R1", "R2", "R3"], 6, 6, 1)
+    data = interchange(
+        transaction(paid_claim("A"), paid="100", trace="NEW"),
+        repeated,
+        transaction(paid_claim("B"), paid="100", trace="NEW2", plb=plb),
+    )
+    report = post(org, data, claims_per_batch=1)
+    assert report.remittances_created == 2 and report.claim_payments_posted == 2
+    assert report.claim_payments_read == 5 and report.provider_adjustments == 1
+    [duplicate] = report.duplicates
+    assert (duplicate.trace_number, duplicate.claims) == ("T1", 3)
+    assert stored() == (["A", "B", "R1", "R2", "R3"], 10, 10, 2)
+    with in_org(org):
+        remittances = set(Remittance.objects.values_list("id", flat=True))
+        assert set(ClaimPayment.objects.values_list("remittance_id", flat=True)) <= remittances

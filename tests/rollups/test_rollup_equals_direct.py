@@ -229,3 +229,10 @@ def test_refresh_rollups_command(group, org, capsys):
     assert report["rows_written"] > 0 and report["dirty_days"] == 0
     call_command("refresh_rollups", "--org", org.slug)
     assert json.loads(capsys.readouterr().out)["rows_written"] == 0
+
+
+def test_the_posting_and_the_triggers_name_the_same_setting():
+    from analytics.rollups import triggers
+    from billing.remittances import posting
+
+    assert posting.CHILD_MARKS_SETTING == triggers.CHILD_MARKS_SETTING
