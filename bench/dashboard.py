@@ -8,7 +8,8 @@ Run (server mode; the database must be migrated)::
     .venv/bin/python bench/dashboard.py --clinics 4 --months 12      # a quick run
 
 1. Generates the group with the project's generator (``--seed 1 --end 2026-10-31``)
-   into ``var/bench/dash-c{clinics}m{months}/`` unless it is there, creates an
+   into ``var/bench/dash-c{clinics}m{months}/`` unless it is there (``--group DIR``
+   names another, e.g. bench/bundle_import.py's ``var/bench/c8m12``), creates an
    organization and imports the bundle and every 835 file through the import
    services, then builds its rollups (timed). ``--org SLUG`` reuses an organization a
    previous run imported (skips all of step 1).
@@ -83,6 +84,8 @@ def ms(seconds: float) -> str:
 
 
 def generate(arguments) -> Path:
+    if arguments.group:
+        return Path(arguments.group)
     out = ROOT / "var" / "bench" / f"dash-c{arguments.clinics}m{arguments.months}"
     if not (out / "bundle" / "visits.csv").exists():
         print(f"generating {out} …", flush=True)
@@ -263,6 +266,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--delta-visits", type=int, default=10_000)
     parser.add_argument("--org", help="reuse an organization a previous run imported")
+    parser.add_argument("--group", help="a generated group folder (bundle/, 835/) to import")
     arguments = parser.parse_args()
     logging.getLogger("ptrevops").setLevel(logging.WARNING)  # one log line per request
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

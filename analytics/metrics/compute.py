@@ -175,10 +175,20 @@ def compute_metrics(
     overall = metric_set(fetch(whole), ALL, dimension=None)
     groups: list[MetricGroup] | None = None
     if filters.group_by in (GroupBy.MONTH, GroupBy.WEEK):
-        groups = [
-            MetricGroup(label, metric_set(fetch(whole.for_period(start, end)), ALL, None))
-            for label, start, end in split_period(filters.start, filters.end, filters.group_by)
-        ]
+        periods = split_period(filters.start, filters.end, filters.group_by)
+        by_period: dict[str, dict] = {}
+        if source == "rollup":
+            # The additive families in one read grouped by period; only the
+            # point-in-time ones (as of each period's end) run per period.
+            from analytics.rollups.read import period_results
+
+            by_period = period_results(whole, filters.group_by, families)
+        groups = []
+        for label, start, end in periods:
+            batched = by_period.get(label, {})
+            results = _fetch(whole.for_period(start, end), source, families - set(batched))
+            results.update(batched)
+            groups.append(MetricGroup(label, metric_set(results, ALL, None)))
     elif filters.dimension is not None:
         results = fetch(filters)
         # Capacity has no payer or source: its single row is shared, not a group.

@@ -35,18 +35,23 @@ IGNORES_UNCARRIED = {CapacityRollup}
 class RollupQuery(MetricQuery):
     model: type[Rollup]
 
+    whole_set_plans = False
+
     def __init__(
         self,
         filters: MetricFilters,
         model: type[Rollup],
         *,
-        period: tuple[datetime.date, datetime.date] | None = None,
+        span: tuple[datetime.date, datetime.date] | None = None,
         renamed: dict[str, str] | None = None,
+        period: str | None = None,
     ) -> None:
         super().__init__(filters)
         self.model = model
-        if period is not None:
-            self.params["start"], self.params["end"] = period
+        # Group by calendar period (a ``PERIOD_LABELS`` key) instead of an attribute.
+        self.period_label = PERIOD_LABELS[period] if period else None
+        if span is not None:
+            self.params["start"], self.params["end"] = span
         self.renamed = renamed or {}
         self.carried = CARRIED.get(model, DIMENSIONS)
 
@@ -62,7 +67,13 @@ class RollupQuery(MetricQuery):
             conditions += f" AND {dimension}_id = ANY(%(ids_{dimension})s)"
         return conditions
 
+    @property
+    def keyed(self) -> bool:
+        return self.period_label is not None or super().keyed
+
     def _group(self) -> str:
+        if self.period_label is not None:
+            return self.period_label
         dimension = self.filters.dimension
         if dimension is None:
             return "NULL::bigint"
@@ -106,11 +117,41 @@ class RollupQuery(MetricQuery):
                 f" {self._from(', jsonb_each_text(root_causes) cause')} GROUP BY 1, 2",
                 self.params,
             )
-            grouped = self.filters.dimension is not None
+            grouped = self.keyed
             for group, cause, count in cursor.fetchall():
                 key = group if grouped else ALL
                 rows[key].setdefault("root_causes", {})[cause] = int(count)
         return rows
+
+
+# Period labels as split_period writes them (YYYY-MM, ISO YYYY-Www).
+PERIOD_LABELS = {
+    "month": "to_char(day, 'YYYY-MM')",
+    "week": "to_char(day, 'IYYY-\"W\"IW')",
+}
+
+
+def period_results(filters: MetricFilters, group_by: str, families: set[str]) -> dict:
+    """``{period label: {family: rows}}`` for the families whose rollup sums over days
+    (not the as-of ones), each family in one read grouped by period."""
+    from analytics.models import ROLLUPS
+
+    results: dict[str, dict] = {}
+    answered = []
+    for model in ROLLUPS:
+        if model.key_fields or model.family not in families:
+            continue
+        rows = RollupQuery(filters, model, period=str(group_by)).fetch()
+        if rows is None:  # the filters cannot apply: left to the per-period path
+            continue
+        answered.append(model.family)
+        for label, row in rows.items():
+            results.setdefault(label, {})[model.family] = {ALL: row}
+    # A family with no row in a period has nothing there (zeros), not "not applicable".
+    for label in results:
+        for family in answered:
+            results[label].setdefault(family, {})
+    return results
 
 
 def rollup_queries(filters: MetricFilters) -> dict[str, MetricQuery]:
@@ -128,7 +169,7 @@ def rollup_queries(filters: MetricFilters) -> dict[str, MetricQuery]:
     queries["charges_90_days"] = RollupQuery(
         filters,
         VisitRollup,
-        period=(as_of - datetime.timedelta(days=89), as_of),
+        span=(as_of - datetime.timedelta(days=89), as_of),
         renamed={"gross_charges": "gross_charges_90_days"},
     )
     return queries

@@ -147,6 +147,8 @@ class PatientCreditLedgerQuery(MetricQuery):
 class ReceivablesRollupQuery(MetricQuery):
     """A/R as of D from the ledger rollups: the columns of ``ReceivablesQuery``."""
 
+    whole_set_plans = False
+
     def _conditions(self) -> str:
         return "".join(
             f" AND {dimension}_id = ANY(%(ids_{dimension})s)"

@@ -75,11 +75,26 @@ def _random_selections(rng: random.Random, count: int) -> list[dict]:
     return selections
 
 
+def _differences(rolled: dict, direct: dict) -> list:
+    """(group, metric, rollup value, direct value) of what differs, for the message."""
+    pairs = [(None, rolled["metrics"], direct["metrics"])]
+    pairs += [
+        (a["group"], a["metrics"], b["metrics"])
+        for a, b in zip(rolled.get("groups", []), direct.get("groups", []), strict=False)
+    ]
+    return [
+        (group, name, mine[name], theirs.get(name))
+        for group, mine, theirs in pairs
+        for name in mine
+        if mine[name] != theirs.get(name)
+    ][:5]
+
+
 def _assert_same(org, selections) -> None:
     for selection in selections:
         direct = metrics_document(org, source="direct", **selection)
         rolled = metrics_document(org, source="rollup", **selection)
-        assert rolled == direct, selection
+        assert rolled == direct, (selection, _differences(rolled, direct))
 
 
 def test_rollups_equal_direct_for_random_selections(group, org):

@@ -152,6 +152,15 @@ class MetricQuery:
             raise NotAttributable(dimension)
         return expression
 
+    @property
+    def keyed(self) -> bool:
+        """Whether rows come back by group key (else as the single ``ALL`` row)."""
+        return self.filters.dimension is not None
+
+    # Aggregates over whole sets: hash joins and more work_mem (see fetch). Rollup
+    # reads (small, indexed sums) skip the extra round trips.
+    whole_set_plans = True
+
     def sql(self) -> str:
         raise NotImplementedError
 
@@ -162,6 +171,9 @@ class MetricQuery:
         except NotAttributable:
             return None
         with connection.cursor() as cursor:
+            if not self.whole_set_plans:
+                cursor.execute(statement, self.params)
+                return self._collect(cursor)
             # The materialized CTEs carry no statistics, so the planner estimates a
             # handful of rows and picks nested loops over CTE scans: quadratic on a real
             # group (minutes for one year of three clinics). These queries aggregate
@@ -172,10 +184,14 @@ class MetricQuery:
             # at the default 4 MB; this lasts to the end of the request's transaction.
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute(statement, self.params)
-            columns = [column.name for column in cursor.description]
-            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            result = self._collect(cursor)
             cursor.execute("SET LOCAL enable_nestloop = on")
-        grouped = self.filters.dimension is not None
+        return result
+
+    def _collect(self, cursor) -> dict[Any, dict[str, Any]]:
+        columns = [column.name for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        grouped = self.keyed
         result: dict[Any, dict[str, Any]] = {}
         for row in rows:  # one row per group, never per visit or line
             key = row.pop("grp")
