@@ -38,24 +38,32 @@ class Rollup(TenantModel):
     clinician_id = models.BigIntegerField(null=True)
     payer_id = models.BigIntegerField(null=True)
     source_id = models.BigIntegerField(null=True)
+    # Monthly tier: a row summing a calendar month's daily rows (``day`` = its first
+    # day). A read over whole months sums these, the partial months at its edges the
+    # daily rows — about 30× fewer rows for a year.
+    monthly = models.BooleanField(default=False)
 
     # The metric family (analytics.metrics.queries.QUERIES) this table rolls up.
     family: str = ""
     # Key columns after the four attributes (grain key elements 6, 7, …).
     key_fields: tuple[str, ...] = ()
+    # Whether monthly rows are kept (not for the A/R ledgers, read as of a date, nor
+    # for the root-cause maps, which do not sum column-wise).
+    has_monthly_tier: bool = True
 
     class Meta:
         abstract = True
 
     @classmethod
     def measures(cls) -> list[str]:
-        skip = {"id", "organization", "day", "clinic_id", "clinician_id", "payer_id", "source_id"}
+        skip = {"id", "organization", "day", "monthly"}
+        skip.update(("clinic_id", "clinician_id", "payer_id", "source_id"))
         skip.update(cls.key_fields)
         return [field.name for field in cls._meta.concrete_fields if field.name not in skip]
 
 
 def _day_index(name: str) -> list[models.Index]:
-    return [models.Index(fields=["organization", "day"], name=name)]
+    return [models.Index(fields=["organization", "monthly", "day"], name=name)]
 
 
 class VisitRollup(Rollup):
@@ -136,6 +144,7 @@ class ReferralRollup(Rollup):
 
 class ClaimRollup(Rollup):
     family = "claims"
+    has_monthly_tier = False
     claims_first_adjudicated = models.BigIntegerField(**COUNT)
     denied_claims = models.BigIntegerField(**COUNT)
     clean_claims = models.BigIntegerField(**COUNT)
@@ -163,6 +172,7 @@ class ReceivableRollup(Rollup):
 
     family = "receivables"
     key_fields = ("event_day",)
+    has_monthly_tier = False
     event_day = models.DateField()
     claim_amount = models.DecimalField(**MONEY)
     patient_amount = models.DecimalField(**MONEY)
@@ -178,6 +188,7 @@ class PatientCreditRollup(Rollup):
 
     family = "patient_credits"
     key_fields = ("event_day", "visit_id")
+    has_monthly_tier = False
     event_day = models.DateField()
     visit_id = models.BigIntegerField()
     amount = models.DecimalField(**MONEY)

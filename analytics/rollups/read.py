@@ -98,8 +98,33 @@ class RollupQuery(MetricQuery):
     def _from(self, also: str = "") -> str:
         return (
             f"FROM {self.model._meta.db_table}{also}"
-            " WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s"
-            f"{self._conditions()}"
+            f" WHERE organization_id = %(org)s AND {self._days()}{self._conditions()}"
+        )
+
+    def _days(self) -> str:
+        """The rows covering [start, end]: monthly rows for its whole months, daily
+        rows for the partial months at its edges (daily only for weekly trends)."""
+        daily = "(NOT monthly AND day BETWEEN %(start)s AND %(end)s)"
+        if not self.model.has_monthly_tier or self.period_label == PERIOD_LABELS["week"]:
+            return daily
+        start, end = self.params["start"], self.params["end"]
+        first = start if start.day == 1 else _next_month(start)
+        following = _next_month(end)
+        last = end.replace(day=1) if end + datetime.timedelta(days=1) == following else None
+        if last is None:
+            last = (end.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        if first > last:
+            return daily
+        self.params.update(
+            month_first=first,
+            month_last=last,
+            head_end=first - datetime.timedelta(days=1),
+            tail_start=_next_month(last),
+        )
+        return (
+            "((monthly AND day BETWEEN %(month_first)s AND %(month_last)s)"
+            " OR (NOT monthly AND (day BETWEEN %(start)s AND %(head_end)s"
+            " OR day BETWEEN %(tail_start)s AND %(end)s)))"
         )
 
     def sql(self) -> str:
@@ -122,6 +147,10 @@ class RollupQuery(MetricQuery):
                 key = group if grouped else ALL
                 rows[key].setdefault("root_causes", {})[cause] = int(count)
         return rows
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 # Period labels as split_period writes them (YYYY-MM, ISO YYYY-Www).

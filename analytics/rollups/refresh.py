@@ -105,6 +105,8 @@ def refresh(organization_id: int) -> RefreshReport:
             report.ranges[family] = merge_days(days)
             for start, end in report.ranges[family]:
                 report.rows_written += _rewrite(cursor, model, organization_id, start, end)
+            for start, end in months_of(report.ranges[family]):
+                report.rows_written += _rewrite_months(cursor, model, organization_id, start, end)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -122,6 +124,7 @@ def rebuild(organization_id: int) -> RefreshReport:
         for model in ROLLUPS:
             report.ranges[model.family] = [ALL_TIME]
             report.rows_written += _rewrite(cursor, model, organization_id, *ALL_TIME)
+            report.rows_written += _rewrite_months(cursor, model, organization_id, *ALL_TIME)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -132,8 +135,8 @@ def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> i
     query = GRAIN_QUERIES[model.family](filters, grain=True)
     measures = model.measures()
     cursor.execute(
-        f"DELETE FROM {table}"
-        " WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s",
+        f"DELETE FROM {table} WHERE organization_id = %(org)s AND NOT monthly"
+        " AND day BETWEEN %(start)s AND %(end)s",
         query.params,
     )
     keys = ["day", "clinic_id", "clinician_id", "payer_id", "source_id", *model.key_fields]
@@ -150,8 +153,8 @@ def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> i
     cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute(
         f"""
-        INSERT INTO {table} (organization_id, {columns})
-        SELECT %(org)s, {selected}
+        INSERT INTO {table} (organization_id, monthly, {columns})
+        SELECT %(org)s, FALSE, {selected}
         FROM ({query.sql()}) q
         """,
         query.params,
@@ -159,6 +162,49 @@ def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> i
     written = cursor.rowcount
     cursor.execute("SET LOCAL enable_nestloop = on")
     return written
+
+
+def months_of(
+    ranges: list[tuple[datetime.date, datetime.date]],
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The calendar months the day ranges touch, as merged [first day, last day] spans."""
+    spans = []
+    for start, end in ranges:
+        first = start.replace(day=1)
+        last = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        last -= datetime.timedelta(days=1)
+        if spans and first <= spans[-1][1] + datetime.timedelta(days=1):
+            spans[-1] = (spans[-1][0], max(spans[-1][1], last))
+        else:
+            spans.append((first, last))
+    return spans
+
+
+def _rewrite_months(cursor, model: type[Rollup], organization_id: int, start, end) -> int:
+    """Rewrite the monthly rows of the months in [start, end] from the daily rows."""
+    if not model.has_monthly_tier:
+        return 0
+    table = model._meta.db_table
+    keys = "clinic_id, clinician_id, payer_id, source_id"
+    measures = model.measures()
+    params = {"org": organization_id, "start": start, "end": end}
+    cursor.execute(
+        f"DELETE FROM {table} WHERE organization_id = %(org)s AND monthly"
+        " AND day BETWEEN %(start)s AND %(end)s",
+        params,
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO {table} (organization_id, monthly, day, {keys}, {", ".join(measures)})
+        SELECT %(org)s, TRUE, date_trunc('month', day)::date, {keys},
+               {", ".join(f"sum({name})" for name in measures)}
+        FROM {table}
+        WHERE organization_id = %(org)s AND NOT monthly AND day BETWEEN %(start)s AND %(end)s
+        GROUP BY date_trunc('month', day), {keys}
+        """,
+        params,
+    )
+    return cursor.rowcount
 
 
 def _require_scope(organization_id: int) -> None:

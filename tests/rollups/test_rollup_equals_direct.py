@@ -187,7 +187,7 @@ def test_incremental_refresh_after_writes_equals_direct(group, org):
 
         # After all that, a full rebuild writes the same rows the increments left.
         def snapshot():
-            columns = ("day", "clinic_id", "clinician_id", "payer_id", "source_id")
+            columns = ("monthly", "day", "clinic_id", "clinician_id", "payer_id", "source_id")
             return list(
                 VisitRollup.objects.order_by(*columns).values_list(
                     *columns, "visits", "gross_charges", "insurance_paid", "patient_paid"
