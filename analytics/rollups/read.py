@@ -1,4 +1,4 @@
-"""Answer a metric family from its rollup table: a SUM over the day rows.
+"""Answer a metric family from its rollup table: a SUM over its daily and monthly rows.
 
 ``RollupQuery`` has the interface of the direct family queries
 (``analytics.metrics.queries``): ``fetch()`` returns ``{group key: row}`` with the
