@@ -299,7 +299,7 @@ def main() -> int:
     trend = ("ncrpv", "visits", "billable_visits", "net_collected_revenue")
     compared = ("ncrpv", "visits", "schedule_utilization", "denial_rate", "arrival_rate")
     overview_selections = [
-        {"start": year_start, "end": end},
+        {"start": year_start, "end": end, "metrics": tuple(OVERVIEW_KPIS)},
         {"start": prior_start, "end": prior_end, "metrics": tuple(OVERVIEW_KPIS)},
         {"start": year_start, "end": end, "group_by": "month", "metrics": trend},
         {"start": year_start, "end": end, "group_by": "clinic", "metrics": compared},

@@ -146,7 +146,7 @@ class OverviewView(DashboardView):
 
     def build(self, selection) -> dict:
         organization = self.organization
-        current = document(organization, selection)["metrics"]
+        current = document(organization, selection, metrics=OVERVIEW_KPIS)["metrics"]
         prior = document(organization, selection.prior(), metrics=OVERVIEW_KPIS)["metrics"]
         trend = ["ncrpv", "visits", "billable_visits", "net_collected_revenue"]
         by_month = groups_frame(document(organization, selection, "month", trend), trend)
