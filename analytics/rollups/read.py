@@ -49,7 +49,7 @@ class RollupQuery(MetricQuery):
         super().__init__(filters)
         self.model = model
         # Group by calendar period (a ``PERIOD_LABELS`` key) instead of an attribute.
-        self.period_label = PERIOD_LABELS[period] if period else None
+        self.period = period
         if span is not None:
             self.params["start"], self.params["end"] = span
         self.renamed = renamed or {}
@@ -69,11 +69,11 @@ class RollupQuery(MetricQuery):
 
     @property
     def keyed(self) -> bool:
-        return self.period_label is not None or super().keyed
+        return self.period is not None or super().keyed
 
     def _group(self) -> str:
-        if self.period_label is not None:
-            return self.period_label
+        if self.period is not None:
+            return PERIOD_LABELS[self.period]
         dimension = self.filters.dimension
         if dimension is None:
             return "NULL::bigint"
@@ -95,9 +95,9 @@ class RollupQuery(MetricQuery):
             if name != "root_causes" and (not self.renamed or name in self.renamed)
         ]
 
-    def _from(self, also: str = "") -> str:
+    def _from(self, also: str = "", model: type[Rollup] | None = None) -> str:
         return (
-            f"FROM {self.model._meta.db_table}{also}"
+            f"FROM {(model or self.model)._meta.db_table}{also}"
             f" WHERE organization_id = %(org)s AND {self._days()}{self._conditions()}"
         )
 
@@ -105,7 +105,7 @@ class RollupQuery(MetricQuery):
         """The rows covering [start, end]: monthly rows for its whole months, daily
         rows for the partial months at its edges (daily only for weekly trends)."""
         daily = "(NOT monthly AND day BETWEEN %(start)s AND %(end)s)"
-        if not self.model.has_monthly_tier or self.period_label == PERIOD_LABELS["week"]:
+        if not self.model.has_monthly_tier or self.period == "week":
             return daily
         start, end = self.params["start"], self.params["end"]
         first = start if start.day == 1 else _next_month(start)

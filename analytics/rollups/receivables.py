@@ -27,10 +27,10 @@ from analytics.metrics.queries.base import (
     GRAIN_EPOCH,
     VISIT_PAYER_JOIN,
     MetricQuery,
-    NotAttributable,
 )
 from analytics.metrics.queries.receivables import AGING_BUCKETS, AGING_CASE
 from analytics.models import PatientCreditRollup, ReceivableRollup
+from analytics.rollups.read import RollupQuery
 
 
 def _events_sql() -> str:
@@ -144,27 +144,14 @@ class PatientCreditLedgerQuery(MetricQuery):
         """
 
 
-class ReceivablesRollupQuery(MetricQuery):
+class ReceivablesRollupQuery(RollupQuery):
     """A/R as of D from the ledger rollups: the columns of ``ReceivablesQuery``."""
 
-    whole_set_plans = False
+    def __init__(self, filters) -> None:
+        super().__init__(filters, ReceivableRollup)
 
-    def _conditions(self) -> str:
-        return "".join(
-            f" AND {dimension}_id = ANY(%(ids_{dimension})s)"
-            for dimension in ("clinic", "clinician", "payer", "source")
-            if self.filters.ids(dimension)
-        )
-
-    def _group(self) -> str:
-        dimension = self.filters.dimension
-        return "NULL::bigint" if dimension is None else f"{dimension}_id"
-
-    def _where(self) -> str:
-        return (
-            " WHERE organization_id = %(org)s AND day <= %(as_of)s AND event_day <= %(as_of)s"
-            f"{self._conditions()}"
-        )
+    def _days(self) -> str:
+        return "day <= %(as_of)s AND event_day <= %(as_of)s"
 
     def sql(self) -> str:
         bucket = AGING_CASE.format(dos="day")
@@ -179,16 +166,12 @@ class ReceivablesRollupQuery(MetricQuery):
                coalesce(sum(claim_amount), 0) AS claim_balances,
                coalesce(sum(patient_amount), 0) AS patient_balances,
                {buckets}
-        FROM {ReceivableRollup._meta.db_table}{self._where()}
+        {self._from()}
         GROUP BY 1
         """
 
     def fetch(self):
-        try:
-            rows = super().fetch()
-        except NotAttributable:  # pragma: no cover - every attribute is carried
-            return None
-        grouped = self.filters.dimension is not None
+        rows = super().fetch()
         for row in rows.values():
             row.update(credit_count=0, credit_amount=0)
         with connection.cursor() as cursor:
@@ -196,7 +179,7 @@ class ReceivablesRollupQuery(MetricQuery):
                 f"""
                 SELECT grp, count(*), sum(balance) FROM (
                     SELECT {self._group()} AS grp, visit_id, sum(amount) AS balance
-                    FROM {PatientCreditRollup._meta.db_table}{self._where()}
+                    {self._from(model=PatientCreditRollup)}
                     GROUP BY 1, visit_id
                 ) visits
                 WHERE balance < 0 GROUP BY grp
@@ -204,6 +187,6 @@ class ReceivablesRollupQuery(MetricQuery):
                 self.params,
             )
             for group, count, amount in cursor.fetchall():
-                row = rows.setdefault(group if grouped else ALL, {})
+                row = rows.setdefault(group if self.keyed else ALL, {})
                 row.update(credit_count=count, credit_amount=amount)
         return rows

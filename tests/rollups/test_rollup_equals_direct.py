@@ -105,6 +105,22 @@ def test_rollups_equal_direct_for_random_selections(group, org):
         _assert_same(org, _random_selections(random.Random(20261127), 40))
 
 
+def _desk_payment(visit, external_id, kind, amount, method, *, hour) -> None:
+    """A payment logged at the front desk against ``visit``, on its DOS."""
+    PatientPayment.objects.create(
+        external_id=external_id,
+        patient_id=visit.episode.patient_id,
+        visit=visit,
+        kind=kind,
+        amount=Decimal(amount),
+        method=method,
+        collected_at=datetime.datetime.combine(
+            visit.date_of_service, datetime.time(hour), tzinfo=datetime.UTC
+        ),
+        collected_on=visit.date_of_service,
+    )
+
+
 def _refresh_is_partial(org) -> None:
     report = ensure_fresh(org.pk)
     assert report is not None, "the write marked no day dirty"
@@ -127,35 +143,13 @@ def test_incremental_refresh_after_writes_equals_direct(group, org):
     with tenant_context(org.pk):
         # A refund logged at the front desk against a visit.
         visit = Visit.objects.order_by("date_of_service", "id")[5]
-        PatientPayment.objects.create(
-            external_id="desk-refund-1",
-            patient_id=visit.episode.patient_id,
-            visit=visit,
-            kind="refund",
-            amount=Decimal("12.50"),
-            method="card",
-            collected_at=datetime.datetime.combine(
-                visit.date_of_service, datetime.time(15), tzinfo=datetime.UTC
-            ),
-            collected_on=visit.date_of_service,
-        )
+        _desk_payment(visit, "desk-refund-1", "refund", "12.50", "card", hour=15)
         _refresh_is_partial(org)
         _assert_same(org, selections)
 
         # An overpayment at the desk: the visit's patient balance becomes a credit.
         billed = Visit.objects.filter(claims__isnull=False).order_by("-date_of_service")[3]
-        PatientPayment.objects.create(
-            external_id="desk-overpaid-1",
-            patient_id=billed.episode.patient_id,
-            visit=billed,
-            kind="copay",
-            amount=Decimal("900.00"),
-            method="card",
-            collected_at=datetime.datetime.combine(
-                billed.date_of_service, datetime.time(10), tzinfo=datetime.UTC
-            ),
-            collected_on=billed.date_of_service,
-        )
+        _desk_payment(billed, "desk-overpaid-1", "copay", "900.00", "card", hour=10)
         _refresh_is_partial(org)
         document = metrics_document(org, source="rollup", start=FIRST, end=END)
         credits = document["metrics"]["ar_aging"]["patient_credit_balances"]
@@ -203,18 +197,7 @@ def test_a_write_marks_the_days_it_changes(group, org):
     with tenant_context(org.pk):
         ensure_fresh(org.pk)
         visit = Visit.objects.order_by("id").first()
-        PatientPayment.objects.create(
-            external_id="desk-copay-1",
-            patient_id=visit.episode.patient_id,
-            visit=visit,
-            kind="copay",
-            amount=Decimal("20.00"),
-            method="cash",
-            collected_at=datetime.datetime.combine(
-                visit.date_of_service, datetime.time(9), tzinfo=datetime.UTC
-            ),
-            collected_on=visit.date_of_service,
-        )
+        _desk_payment(visit, "desk-copay-1", "copay", "20.00", "cash", hour=9)
         marked = set(RollupDirtyDay.objects.values_list("family", "day"))
         assert marked == {
             ("visits", visit.date_of_service),
