@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 
 from analytics.metrics.filters import GroupBy, MetricFilters
-from analytics.metrics.queries.base import MetricQuery, NotAttributable
+from analytics.metrics.queries.base import MetricQuery, NotAttributable, whole_set_plan
 from analytics.metrics.queries.charge_lines import ChargeLineContractQuery
 from analytics.metrics.queries.claims import (
     CLAIM_ATTRIBUTION,
@@ -92,7 +92,7 @@ def run_keyed(
         if old not in statement:  # the metric's SQL changed: fail loudly, never silently
             raise RuntimeError(f"metric SQL no longer contains {old!r}")
         statement = statement.replace(old, new, 1)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, whole_set_plan(cursor):
         cursor.execute(statement, {**query.params, **(params or {})})
         columns = [column.name for column in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -146,15 +146,15 @@ class OverviewView(DashboardView):
 
     def build(self, selection) -> dict:
         organization = self.organization
-        current = document(organization, selection, metrics=OVERVIEW_KPIS)["metrics"]
+        # The period's KPIs and the clinics compared come from one document (grouped
+        # reads carry the whole selection's total).
+        by_clinic_doc = document(organization, selection, "clinic", OVERVIEW_KPIS)
+        current = by_clinic_doc["metrics"]
         prior = document(organization, selection.prior(), metrics=OVERVIEW_KPIS)["metrics"]
         trend = ["ncrpv", "visits", "billable_visits", "net_collected_revenue"]
         by_month = groups_frame(document(organization, selection, "month", trend), trend)
         clinic_names = dict(Clinic.objects.values_list("external_id", "name"))
-        compared = ["ncrpv", "visits", "schedule_utilization", "denial_rate", "arrival_rate"]
-        by_clinic = groups_frame(
-            document(organization, selection, "clinic", compared), compared, labels=clinic_names
-        )
+        by_clinic = groups_frame(by_clinic_doc, OVERVIEW_KPIS, labels=clinic_names)
         panels = [
             Panel(
                 id="ncrpv-trend",
@@ -201,15 +201,26 @@ class OverviewView(DashboardView):
                         reference=_float(metric_value(current, "ncrpv")),
                     )
                 ),
-                columns=["Clinic", "NCRPV", "Visits", "Utilization", "Arrival rate", "Denial rate"],
+                columns=[
+                    "Clinic",
+                    "NCRPV",
+                    "Visits",
+                    "Utilization",
+                    "Arrival rate",
+                    "POC completion",
+                    "Denial rate",
+                    "Days in A/R",
+                ],
                 rows=[
                     [
                         r.label,
-                        money_cell(r.ncrpv),
+                        money_cell(_float(r.ncrpv)),
                         r.visits,
-                        ratio_cell(r.schedule_utilization),
-                        ratio_cell(r.arrival_rate),
-                        ratio_cell(r.denial_rate),
+                        ratio_cell(_float(r.schedule_utilization)),
+                        ratio_cell(_float(r.arrival_rate)),
+                        ratio_cell(_float(r.poc_completion_rate)),
+                        ratio_cell(_float(r.denial_rate)),
+                        number_cell(_float(r.days_in_ar)),
                     ]
                     for r in by_clinic.itertuples()
                 ],
@@ -247,7 +258,8 @@ class OverviewView(DashboardView):
 
 
 def _float(value):
-    return None if value is None else float(value)
+    """A number for a cell or a chart; None for no value (None or pandas' NaN)."""
+    return None if value is None or value != value else float(value)
 
 
 def month_bounds(selection, label: str) -> tuple:

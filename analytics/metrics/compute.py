@@ -68,6 +68,7 @@ METRIC_NAMES = (
     "ar_aging",
     "at_risk_episodes",
 )
+ROOT_CAUSE_MAPS = "claim_root_causes"
 # The family queries each metric is built from (``metrics=`` computes only these).
 METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
@@ -108,10 +109,11 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
             "denied_claims",
             "denial_rate",
             "clean_claim_rate",
-            "denials_by_root_cause",
         ),
         ("claims",),
     ),
+    # The rollups merge the per-day root-cause maps only when asked (a read of its own).
+    "denials_by_root_cause": ("claims", ROOT_CAUSE_MAPS),
     **dict.fromkeys(("days_in_ar", "ar_aging"), ("receivables", "charges_90_days")),
     "at_risk_episodes": ("at_risk",),
     "plb_total": ("provider_adjustments",),
@@ -172,7 +174,17 @@ def compute_metrics(
         return {name: built[name] for name in names}
 
     whole = _replace_group(filters, None)
-    overall = metric_set(fetch(whole), ALL, dimension=None)
+    grouped: dict[str, Any] | None = None
+    if source == "rollup" and filters.dimension is not None:
+        # One read per family gives the groups and the whole selection's total.
+        grouped, totals = _split_totals(_fetch(filters, source, families, totals=True))
+        missing = {family for family in families if family in grouped and not totals[family]}
+        if missing:
+            rest = _fetch(whole, source, missing)
+            totals.update({family: rest[family] for family in missing})
+        overall = metric_set(totals, ALL, dimension=None)
+    else:
+        overall = metric_set(fetch(whole), ALL, dimension=None)
     groups: list[MetricGroup] | None = None
     if filters.group_by in (GroupBy.MONTH, GroupBy.WEEK):
         periods = split_period(filters.start, filters.end, filters.group_by)
@@ -182,7 +194,9 @@ def compute_metrics(
             # point-in-time ones (as of each period's end) run per period.
             from analytics.rollups.read import period_results
 
-            by_period = period_results(whole, filters.group_by, families)
+            by_period = period_results(
+                whole, filters.group_by, families, root_causes=ROOT_CAUSE_MAPS in families
+            )
         groups = []
         for label, start, end in periods:
             batched = by_period.get(label, {})
@@ -190,7 +204,7 @@ def compute_metrics(
             results.update(batched)
             groups.append(MetricGroup(label, metric_set(results, ALL, None)))
     elif filters.dimension is not None:
-        results = fetch(filters)
+        results = fetch(filters) if grouped is None else grouped
         # Capacity has no payer or source: its single row is shared, not a group.
         shared = {"capacity"} if filters.dimension in ("payer", "source") else set()
         keys = {
@@ -233,15 +247,34 @@ def _replace_group(filters: MetricFilters, group_by: GroupBy | None) -> MetricFi
 
 
 def _fetch(
-    filters: MetricFilters, source: str, families: set[str]
+    filters: MetricFilters, source: str, families: set[str], *, totals: bool = False
 ) -> dict[str, dict[Any, dict[str, Any]] | None]:
-    """Each family's rows; a family not needed is ``{}`` (its metrics are dropped)."""
+    """Each family's rows; a family not needed is ``{}`` (its metrics are dropped).
+    With ``totals`` (rollups, grouped by an attribute), the rolled-up families also
+    return the whole selection's row under ``ALL``."""
     queries = {name: query(filters) for name, query in QUERIES.items()}
     if source == "rollup":
         from analytics.rollups.read import rollup_queries
 
-        queries.update(rollup_queries(filters))
+        rolled = rollup_queries(filters, root_causes=ROOT_CAUSE_MAPS in families)
+        for query in rolled.values():
+            query.with_total = totals
+        queries.update(rolled)
     return {name: query.fetch() if name in families else {} for name, query in queries.items()}
+
+
+def _split_totals(results: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(rows by group, {family: {ALL: total}}) of a read with totals; a family without
+    a total (not needed, not rolled up, or not attributable to the grouping) has
+    ``{}``."""
+    grouped: dict[str, Any] = {}
+    totals: dict[str, Any] = dict.fromkeys(results, {})
+    for family, rows in results.items():
+        if rows and ALL in rows:
+            totals[family] = {ALL: rows[ALL]}
+            rows = {key: row for key, row in rows.items() if key != ALL}
+        grouped[family] = rows
+    return grouped, totals
 
 
 _LABEL_MODELS = {

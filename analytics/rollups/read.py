@@ -1,4 +1,5 @@
-"""Answer a metric family from its rollup table: a SUM over its daily and monthly rows.
+"""Answer a metric family from its rollup table: a SUM over its daily and monthly rows,
+of the clinic tier when the selection needs no finer attribute.
 
 ``RollupQuery`` has the interface of the direct family queries
 (``analytics.metrics.queries``): ``fetch()`` returns ``{group key: row}`` with the
@@ -45,15 +46,33 @@ class RollupQuery(MetricQuery):
         span: tuple[datetime.date, datetime.date] | None = None,
         renamed: dict[str, str] | None = None,
         period: str | None = None,
+        root_causes: bool = True,
     ) -> None:
         super().__init__(filters)
         self.model = model
+        # Claims: whether to merge the root-cause maps too (a read of its own).
+        self.root_causes = root_causes
         # Group by calendar period (a ``PERIOD_LABELS`` key) instead of an attribute.
         self.period = period
         if span is not None:
             self.params["start"], self.params["end"] = span
         self.renamed = renamed or {}
         self.carried = CARRIED.get(model, DIMENSIONS)
+        # Grouped by an attribute: also the whole selection's row (key ``ALL``) from the
+        # same read, by a grouping set (the document needs both).
+        self.with_total = False
+
+    def _by_clinic(self, model: type[Rollup]) -> bool:
+        """Whether the clinic tier answers: nothing beyond the clinic is filtered or
+        grouped on (an attribute the family ignores does not count)."""
+        if not model.has_clinic_tier:
+            return False
+        used = {dimension for dimension in DIMENSIONS if self.filters.ids(dimension)}
+        if self.period is None and self.filters.dimension is not None:
+            used.add(self.filters.dimension)
+        if model in IGNORES_UNCARRIED:
+            used &= set(CARRIED.get(model, DIMENSIONS))
+        return used <= {"clinic"}
 
     def _conditions(self) -> str:
         conditions = ""
@@ -83,6 +102,34 @@ class RollupQuery(MetricQuery):
             return "NULL::bigint"
         raise NotAttributable(dimension)
 
+    def _totalled(self) -> bool:
+        return self.with_total and self.period is None and self.filters.dimension is not None
+
+    def _grouping(self, *extra: str, group: str | None = None) -> str:
+        """``GROUP BY`` the group (and ``extra`` columns), plus the total's grouping set."""
+        group = group or self._group()
+        keys = ", ".join([group, *extra])
+        if not self._totalled():
+            return f"GROUP BY {keys}"
+        return f"GROUP BY GROUPING SETS (({keys}), ({', '.join(extra)}))"
+
+    def _total_flag(self, group: str | None = None) -> str:
+        """A ``total_row`` column (1 on the total's row) when totalling."""
+        if not self._totalled():
+            return ""
+        return f", GROUPING({group or self._group()}) AS total_row"
+
+    def _collect(self, cursor) -> dict:
+        if not self._totalled():
+            return super()._collect(cursor)
+        columns = [column.name for column in cursor.description]
+        collected = {}
+        for values in cursor.fetchall():
+            row = dict(zip(columns, values, strict=True))
+            key = row.pop("grp")  # NULL for a group without a value, and for the total
+            collected[ALL if row.pop("total_row") else key] = row
+        return collected
+
     def _sum(self, name: str) -> str:
         field = self.model._meta.get_field(name)
         cast = "::bigint" if field.get_internal_type() == "BigIntegerField" else ""
@@ -96,9 +143,11 @@ class RollupQuery(MetricQuery):
         ]
 
     def _from(self, also: str = "", model: type[Rollup] | None = None) -> str:
+        model = model or self.model
         return (
-            f"FROM {(model or self.model)._meta.db_table}{also}"
-            f" WHERE organization_id = %(org)s AND {self._days()}{self._conditions()}"
+            f"FROM {model._meta.db_table}{also}"
+            f" WHERE organization_id = %(org)s AND by_clinic = {self._by_clinic(model)}"
+            f" AND {self._days()}{self._conditions()}"
         )
 
     def _days(self) -> str:
@@ -129,22 +178,27 @@ class RollupQuery(MetricQuery):
 
     def sql(self) -> str:
         sums = ", ".join(self._sum(name) for name in self._measures())
-        return f"SELECT {self._group()} AS grp, {sums} {self._from()} GROUP BY 1"
+        return (
+            f"SELECT {self._group()} AS grp{self._total_flag()}, {sums} {self._from()}"
+            f" {self._grouping()}"
+        )
 
     def fetch(self):
         rows = super().fetch()
-        if rows is None or self.model is not ClaimRollup:
+        if rows is None or self.model is not ClaimRollup or not self.root_causes:
             return rows
         # Denied claims per root cause: the per-day maps summed key by key.
         with connection.cursor() as cursor:
+            flag = self._total_flag() or ", 0"
             cursor.execute(
-                f"SELECT {self._group()} AS grp, cause.key, sum(cause.value::bigint)"
-                f" {self._from(', jsonb_each_text(root_causes) cause')} GROUP BY 1, 2",
+                f"SELECT {self._group()} AS grp{flag}, cause.key, sum(cause.value::bigint)"
+                f" {self._from(', jsonb_each_text(root_causes) cause')}"
+                f" {self._grouping('cause.key')}",
                 self.params,
             )
             grouped = self.keyed
-            for group, cause, count in cursor.fetchall():
-                key = group if grouped else ALL
+            for group, total, cause, count in cursor.fetchall():
+                key = ALL if total or not grouped else group
                 rows[key].setdefault("root_causes", {})[cause] = int(count)
         return rows
 
@@ -160,7 +214,9 @@ PERIOD_LABELS = {
 }
 
 
-def period_results(filters: MetricFilters, group_by: str, families: set[str]) -> dict:
+def period_results(
+    filters: MetricFilters, group_by: str, families: set[str], *, root_causes: bool = True
+) -> dict:
     """``{period label: {family: rows}}`` for the families whose rollup sums over days
     (not the as-of ones), each family in one read grouped by period."""
     from analytics.models import ROLLUPS
@@ -170,7 +226,7 @@ def period_results(filters: MetricFilters, group_by: str, families: set[str]) ->
     for model in ROLLUPS:
         if model.key_fields or model.family not in families:
             continue
-        rows = RollupQuery(filters, model, period=str(group_by)).fetch()
+        rows = RollupQuery(filters, model, period=str(group_by), root_causes=root_causes).fetch()
         if rows is None:  # the filters cannot apply: left to the per-period path
             continue
         answered.append(model.family)
@@ -183,7 +239,7 @@ def period_results(filters: MetricFilters, group_by: str, families: set[str]) ->
     return results
 
 
-def rollup_queries(filters: MetricFilters) -> dict[str, MetricQuery]:
+def rollup_queries(filters: MetricFilters, *, root_causes: bool = True) -> dict[str, MetricQuery]:
     """The rolled-up families of the selection, by family name; ``charges_90_days``
     (the days-in-A/R denominator) is the visits rollup's gross charges over
     [as of − 89, as of]."""
@@ -191,7 +247,9 @@ def rollup_queries(filters: MetricFilters) -> dict[str, MetricQuery]:
     from analytics.rollups.receivables import ReceivablesRollupQuery
 
     queries: dict[str, MetricQuery] = {
-        model.family: RollupQuery(filters, model) for model in ROLLUPS if not model.key_fields
+        model.family: RollupQuery(filters, model, root_causes=root_causes)
+        for model in ROLLUPS
+        if not model.key_fields
     }
     queries["receivables"] = ReceivablesRollupQuery(filters)
     as_of = filters.as_of_date

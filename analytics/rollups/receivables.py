@@ -11,10 +11,11 @@ of dated events on the claims and visits with DOS ≤ D:
   a claim, attributed to the visit (its primary claim's payer).
 
 So A/R(D) per aging bucket = Σ of ledger rows with day ≤ D and event_day ≤ D, by
-D − day. Patient credit balances (visits whose balance as of D is negative) are not a
-sum of rows: ``PatientCreditRollup`` keeps, per visit, the events of just the visits
-whose running balance goes below zero after some event date, and the read nets them
-per visit.
+D − day; the read sums ``ReceivableBalance``, the same running sums kept as intervals,
+so that it touches only the balances open at D. Patient credit balances (visits whose
+balance as of D is negative) are not a sum of rows: ``PatientCreditRollup`` keeps,
+per visit, the events of just the visits whose running balance goes below zero after
+some event date, and the read nets them per visit.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from analytics.metrics.queries.base import (
     MetricQuery,
 )
 from analytics.metrics.queries.receivables import AGING_BUCKETS, AGING_CASE
-from analytics.models import PatientCreditRollup, ReceivableRollup
+from analytics.models import PatientCreditRollup, ReceivableBalance
 from analytics.rollups.read import RollupQuery
 
 
@@ -145,13 +146,14 @@ class PatientCreditLedgerQuery(MetricQuery):
 
 
 class ReceivablesRollupQuery(RollupQuery):
-    """A/R as of D from the ledger rollups: the columns of ``ReceivablesQuery``."""
+    """A/R as of D from the balance intervals open at D (and the per-visit credit
+    ledger): the columns of ``ReceivablesQuery``."""
 
     def __init__(self, filters) -> None:
-        super().__init__(filters, ReceivableRollup)
+        super().__init__(filters, ReceivableBalance)
 
     def _days(self) -> str:
-        return "day <= %(as_of)s AND event_day <= %(as_of)s"
+        return "day <= %(as_of)s AND valid_to > %(as_of)s AND valid_from <= %(as_of)s"
 
     def sql(self) -> str:
         bucket = AGING_CASE.format(dos="day")
@@ -161,32 +163,36 @@ class ReceivablesRollupQuery(RollupQuery):
             for name in AGING_BUCKETS
         )
         return f"""
-        SELECT {self._group()} AS grp,
+        SELECT {self._group()} AS grp{self._total_flag()},
                coalesce(sum(claim_amount + patient_amount), 0) AS ar_total,
                coalesce(sum(claim_amount), 0) AS claim_balances,
                coalesce(sum(patient_amount), 0) AS patient_balances,
                {buckets}
         {self._from()}
-        GROUP BY 1
+        {self._grouping()}
         """
 
     def fetch(self):
         rows = super().fetch()
         for row in rows.values():
             row.update(credit_count=0, credit_amount=0)
+        credits = PatientCreditRollup._meta.db_table
         with connection.cursor() as cursor:
+            flag = self._total_flag(group="grp") or ", 0"
             cursor.execute(
                 f"""
-                SELECT grp, count(*), sum(balance) FROM (
+                SELECT grp{flag}, count(*), sum(balance) FROM (
                     SELECT {self._group()} AS grp, visit_id, sum(amount) AS balance
-                    {self._from(model=PatientCreditRollup)}
+                    FROM {credits}
+                    WHERE organization_id = %(org)s AND day <= %(as_of)s
+                      AND event_day <= %(as_of)s{self._conditions()}
                     GROUP BY 1, visit_id
                 ) visits
-                WHERE balance < 0 GROUP BY grp
+                WHERE balance < 0 {self._grouping(group="grp")}
                 """,
                 self.params,
             )
-            for group, count, amount in cursor.fetchall():
-                row = rows.setdefault(group if self.keyed else ALL, {})
-                row.update(credit_count=count, credit_amount=amount)
+            for group, total, count, amount in cursor.fetchall():
+                key = ALL if total or not self.keyed else group
+                rows.setdefault(key, {}).update(credit_count=count, credit_amount=amount)
         return rows

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from analytics.metrics.filters import MetricFilters
 from analytics.metrics.queries import QUERIES
 from analytics.metrics.queries.base import GRAIN_EPOCH
-from analytics.models import ROLLUPS, Rollup, RollupDirtyDay
+from analytics.models import OPEN_END, ROLLUPS, ReceivableBalance, Rollup, RollupDirtyDay
 from analytics.rollups.receivables import PatientCreditLedgerQuery, ReceivableLedgerQuery
 from ptrevops.tenancy.context import current_organization_id
 
@@ -103,10 +103,9 @@ def refresh(organization_id: int) -> RefreshReport:
             if model is None:  # a family no longer rolled up
                 continue
             report.ranges[family] = merge_days(days)
-            for start, end in report.ranges[family]:
-                report.rows_written += _rewrite(cursor, model, organization_id, start, end)
-            for start, end in months_of(report.ranges[family]):
-                report.rows_written += _rewrite_months(cursor, model, organization_id, start, end)
+            report.rows_written += _rewrite_family(
+                cursor, model, organization_id, report.ranges[family]
+            )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -123,10 +122,30 @@ def rebuild(organization_id: int) -> RefreshReport:
         )
         for model in ROLLUPS:
             report.ranges[model.family] = [ALL_TIME]
-            report.rows_written += _rewrite(cursor, model, organization_id, *ALL_TIME)
-            report.rows_written += _rewrite_months(cursor, model, organization_id, *ALL_TIME)
+            report.rows_written += _rewrite_family(cursor, model, organization_id, [ALL_TIME])
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _rewrite_family(cursor, model: type[Rollup], organization_id: int, ranges) -> int:
+    """Every tier of ``model`` for the day ranges: the daily rows from the family's
+    SQL, the clinic tier from them, then the months they touch from the daily rows
+    of each tier; the A/R ledger's balance intervals from the ledger."""
+    written = 0
+    for start, end in ranges:
+        written += _rewrite(cursor, model, organization_id, start, end)
+        if model.has_clinic_tier:
+            written += _derive(cursor, model, organization_id, start, end, monthly=False)
+        if model is BALANCES_FROM:
+            written += _rewrite_balances(cursor, organization_id, start, end)
+    if model.has_monthly_tier:
+        for start, end in months_of(ranges):
+            written += _derive(cursor, model, organization_id, start, end, monthly=True)
+            if model.has_clinic_tier:
+                written += _derive(
+                    cursor, model, organization_id, start, end, monthly=True, by_clinic=True
+                )
+    return written
 
 
 def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> int:
@@ -136,7 +155,7 @@ def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> i
     measures = model.measures()
     cursor.execute(
         f"DELETE FROM {table} WHERE organization_id = %(org)s AND NOT monthly"
-        " AND day BETWEEN %(start)s AND %(end)s",
+        " AND NOT by_clinic AND day BETWEEN %(start)s AND %(end)s",
         query.params,
     )
     keys = ["day", "clinic_id", "clinician_id", "payer_id", "source_id", *model.key_fields]
@@ -153,8 +172,8 @@ def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> i
     cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute(
         f"""
-        INSERT INTO {table} (organization_id, monthly, {columns})
-        SELECT %(org)s, FALSE, {selected}
+        INSERT INTO {table} (organization_id, monthly, by_clinic, {columns})
+        SELECT %(org)s, FALSE, FALSE, {selected}
         FROM ({query.sql()}) q
         """,
         query.params,
@@ -180,31 +199,115 @@ def months_of(
     return spans
 
 
-def _rewrite_months(cursor, model: type[Rollup], organization_id: int, start, end) -> int:
-    """Rewrite the monthly rows of the months in [start, end] from the daily rows."""
-    if not model.has_monthly_tier:
-        return 0
+def _derive(
+    cursor,
+    model: type[Rollup],
+    organization_id: int,
+    start,
+    end,
+    *,
+    monthly: bool,
+    by_clinic: bool | None = None,
+) -> int:
+    """Rewrite one derived tier for the days (or whole months) in [start, end]: the
+    monthly rows from the daily rows of the same attribute tier, or (``monthly`` false)
+    the daily clinic tier from the daily rows."""
+    by_clinic = not monthly if by_clinic is None else by_clinic
     table = model._meta.db_table
-    keys = "clinic_id, clinician_id, payer_id, source_id"
-    measures = model.measures()
     params = {"org": organization_id, "start": start, "end": end}
     cursor.execute(
-        f"DELETE FROM {table} WHERE organization_id = %(org)s AND monthly"
-        " AND day BETWEEN %(start)s AND %(end)s",
+        f"DELETE FROM {table} WHERE organization_id = %(org)s AND monthly = {monthly}"
+        f" AND by_clinic = {by_clinic} AND day BETWEEN %(start)s AND %(end)s",
         params,
     )
+    period = "date_trunc('month', day)::date" if monthly else "day"
+    attributes = ["clinic_id", "clinician_id", "payer_id", "source_id"]
+    kept = ["clinic_id"] if by_clinic else attributes
+    keys = [*kept, *model.key_fields]
+    selected = [*keys, *("NULL" for name in attributes if name not in kept)]
+    columns = [*keys, *(name for name in attributes if name not in kept)]
+    measures = model.measures()
+    sums = [_merged(name) if name == "root_causes" else f"sum({name})" for name in measures]
+    # Monthly rows come from the daily rows of their own attribute tier.
+    source_tier = f"NOT monthly AND by_clinic = {by_clinic and monthly}"
     cursor.execute(
         f"""
-        INSERT INTO {table} (organization_id, monthly, day, {keys}, {", ".join(measures)})
-        SELECT %(org)s, TRUE, date_trunc('month', day)::date, {keys},
-               {", ".join(f"sum({name})" for name in measures)}
+        INSERT INTO {table} (organization_id, monthly, by_clinic, day, {", ".join(columns)},
+                             {", ".join(measures)})
+        SELECT %(org)s, {monthly}, {by_clinic}, {period}, {", ".join(selected)},
+               {", ".join(sums)}
         FROM {table}
-        WHERE organization_id = %(org)s AND NOT monthly AND day BETWEEN %(start)s AND %(end)s
-        GROUP BY date_trunc('month', day), {keys}
+        WHERE organization_id = %(org)s AND {source_tier} AND day BETWEEN %(start)s AND %(end)s
+        GROUP BY {period}, {", ".join(keys)}
         """,
         params,
     )
     return cursor.rowcount
+
+
+def _merged(name: str) -> str:
+    """The sum of a group's {key: count} maps, key by key."""
+    return f"""coalesce((
+        SELECT jsonb_object_agg(cause.key, cause.total) FROM (
+            SELECT entry.key, sum(entry.value::bigint) AS total
+            FROM unnest(array_agg({name})) map, jsonb_each_text(map) entry
+            GROUP BY entry.key
+        ) cause
+    ), '{{}}'::jsonb)"""
+
+
+# The ledger whose rows the balance intervals are computed from.
+BALANCES_FROM = BY_FAMILY["receivables"]
+
+
+def _rewrite_balances(cursor, organization_id: int, start, end) -> int:
+    """Rewrite the A/R balance intervals of the DOS in [start, end] from the ledger
+    rows (all of a DOS's events are ledger rows of that DOS): running sums per DOS
+    and attributes in event order, one interval per event day, kept while non-zero;
+    the clinic tier the same over the rows summed per clinic."""
+    table = ReceivableBalance._meta.db_table
+    ledger = BALANCES_FROM._meta.db_table
+    params = {"org": organization_id, "start": start, "end": end, "open": OPEN_END}
+    cursor.execute(
+        f"DELETE FROM {table} WHERE organization_id = %(org)s"
+        " AND day BETWEEN %(start)s AND %(end)s",
+        params,
+    )
+    written = 0
+    finer = ["clinician_id", "payer_id", "source_id"]
+    for by_clinic in (False, True):
+        kept = ["clinic_id"] if by_clinic else ["clinic_id", *finer]
+        group = ", ".join(["day", *kept])
+        others = [name for name in finer if name not in kept]
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (organization_id, monthly, by_clinic, day, {", ".join(kept)},
+                                 {"".join(name + ", " for name in others)}
+                                 valid_from, valid_to, claim_amount, patient_amount)
+            SELECT %(org)s, FALSE, {by_clinic}, {group}, {"".join("NULL, " for _ in others)}
+                   event_day, valid_to, claim_amount, patient_amount
+            FROM (
+                SELECT {group}, event_day,
+                       lead(event_day, 1, %(open)s::date)
+                           OVER (PARTITION BY {group} ORDER BY event_day) AS valid_to,
+                       sum(claim_amount) OVER running AS claim_amount,
+                       sum(patient_amount) OVER running AS patient_amount
+                FROM (
+                    SELECT {group}, event_day, sum(claim_amount) AS claim_amount,
+                           sum(patient_amount) AS patient_amount
+                    FROM {ledger}
+                    WHERE organization_id = %(org)s AND NOT by_clinic
+                      AND day BETWEEN %(start)s AND %(end)s
+                    GROUP BY {group}, event_day
+                ) events
+                WINDOW running AS (PARTITION BY {group} ORDER BY event_day)
+            ) intervals
+            WHERE claim_amount <> 0 OR patient_amount <> 0
+            """,
+            params,
+        )
+        written += cursor.rowcount
+    return written
 
 
 def _require_scope(organization_id: int) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from analytics.metrics import metrics_document
 from clinics.models import Clinic
 from ptrevops.tenancy.context import tenant_context
 from tests.dashboards.conftest import populate
 
 pytestmark = pytest.mark.django_db
 PERIOD = {"start": "2026-03-01", "end": "2026-04-30"}
+START, END = datetime.date(2026, 3, 1), datetime.date(2026, 4, 30)
 
 
 def test_overview_shows_kpis_trend_and_clinic_comparison(group, client_as):
@@ -49,10 +53,17 @@ def test_member_limited_to_one_clinic_sees_only_its_numbers(group, member, clien
         north = Clinic.objects.get(external_id="C1")
     client.force_login(member(group, "viewer", clinics=[north]))
     response = client.get(reverse("overview"), {**PERIOD, "export": "clinic-ncrpv"})
-    # utilization: 3 visits × 45 min = 135 of 480 available minutes = 28.1%
-    assert response.content.decode().splitlines()[1:] == [
-        "Alpha PT North Clinic,$90.00,3,28.1%,100.0%,0.0%"
-    ]
+    # utilization: 3 visits × 45 min = 135 of 480 available minutes = 28.1%; no episode
+    # discharged in the period (POC completion blank); days in A/R those of the
+    # clinic's own metrics document.
+    with tenant_context(group.pk):
+        days = metrics_document(group, source="direct", start=START, end=END, clinics=["C1"])
+    days_in_ar = days["metrics"]["days_in_ar"]["value"]
+    rows = response.content.decode().splitlines()
+    assert rows[0] == (
+        "Clinic,NCRPV,Visits,Utilization,Arrival rate,POC completion,Denial rate,Days in A/R"
+    )
+    assert rows[1:] == [f"Alpha PT North Clinic,$90.00,3,28.1%,100.0%,,0.0%,{days_in_ar:.2f}"]
 
 
 def test_another_organizations_data_never_appears(group, other_org, client_as):

@@ -9,6 +9,7 @@ adjustments belong to no clinic). Filter values are always parameters
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +98,23 @@ class NotAttributable(Exception):
     """The selection filters on an attribute this family's rows do not have."""
 
 
+@contextmanager
+def whole_set_plan(cursor):
+    """Plan settings for statements aggregating whole sets through materialized CTEs.
+
+    The CTEs carry no statistics, so the planner estimates a handful of rows and
+    picks nested loops over CTE scans: quadratic on a real group (minutes for one
+    year of three clinics), where hash joins are right. Restored after the statement
+    (a failed statement aborts the transaction, which restores it too).
+    Whole-organization aggregates (A/R sorts every adjustment) spill to disk at the
+    default 4 MB of work_mem; that setting lasts to the end of the transaction.
+    """
+    cursor.execute("SET LOCAL enable_nestloop = off")
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    yield
+    cursor.execute("SET LOCAL enable_nestloop = on")
+
+
 class MetricQuery:
     """One SQL statement answering a family of metrics, grouped by ``grp``.
 
@@ -174,19 +192,9 @@ class MetricQuery:
             if not self.whole_set_plans:
                 cursor.execute(statement, self.params)
                 return self._collect(cursor)
-            # The materialized CTEs carry no statistics, so the planner estimates a
-            # handful of rows and picks nested loops over CTE scans: quadratic on a real
-            # group (minutes for one year of three clinics). These queries aggregate
-            # whole sets, where hash joins are right. Restored after the statement (a
-            # failed statement aborts the transaction, which restores it too).
-            cursor.execute("SET LOCAL enable_nestloop = off")
-            # Whole-organization aggregates (A/R sorts every adjustment) spill to disk
-            # at the default 4 MB; this lasts to the end of the request's transaction.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute(statement, self.params)
-            result = self._collect(cursor)
-            cursor.execute("SET LOCAL enable_nestloop = on")
-        return result
+            with whole_set_plan(cursor):
+                cursor.execute(statement, self.params)
+                return self._collect(cursor)
 
     def _collect(self, cursor) -> dict[Any, dict[str, Any]]:
         columns = [column.name for column in cursor.description]
