@@ -299,3 +299,34 @@ def test_trailing_padding_after_the_interchange_is_ignored():
     data = x12(SIMPLE_835) + b"\r\n\x1a\x00"
     (txn,), reader = parse_bytes(data)
     assert reader.warnings == []
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {"newline": "\n"},
+        {"newline": "\r\n"},
+        {"newline": ""},
+        {"terminator": "\n", "newline": ""},
+        {"newline": "  \n "},  # stray spaces at segment edges
+        {"newline": "\n\n"},  # blank lines: the general path
+    ],
+)
+def test_fast_split_gives_what_the_general_path_gives(layout, monkeypatch):
+    """Runs written the usual way are split in one go (``_tidy_segments``); the
+    segments, their indexes and their lines must be those of the piece-by-piece
+    path, whatever the window boundaries."""
+    import billing.x12.tokenizer as tokenizer_module
+
+    data = synthetic_bytes(40, claims_per_transaction=15, **layout)
+
+    def segments(chunk_size: int) -> tuple[list, int, int]:
+        tokenizer = SegmentTokenizer(io.BytesIO(data), chunk_size=chunk_size)
+        found = [segment for batch in tokenizer for segment in batch]
+        return found, tokenizer.line, tokenizer.last_line
+
+    fast = [segments(size) for size in (1 << 20, 777)]
+    monkeypatch.setattr(tokenizer_module, "_tidy_segments", lambda text, term: None)
+    general = segments(1 << 20)
+    assert fast[0] == fast[1] == general
+    assert general[0][-1][2][0] == "IEA"
