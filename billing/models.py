@@ -16,16 +16,24 @@ from billing.choices import (
     RootCause,
     UnitRule,
 )
-from episodes.models import organization_fk
+from episodes.models import organization_fk, reference
 from ptrevops.tenancy.models import ImportedModel, TenantModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+# Payer, FeeSchedule, Claim, ChargeLine and PatientPayment are written by the EMR
+# bundle importer, which resolves every reference before writing a row: their foreign
+# keys have no database constraint (`reference`, `organization_fk(db_constraint=False)`;
+# billing 0006). So no index needs to lead with their `visit_id` or `claim_id`: it was
+# the constraint's check, once per deleted visit or claim, that looked rows up by that
+# column alone (a scan of the whole table each); Django's `on_delete` and the vendor
+# removals look them up by the set of deleted ids, within the organization.
 
 
 class Payer(ImportedModel):
     """An insurer (or self-pay). Its unit rule decides how minutes become units."""
 
-    organization = organization_fk()
+    organization = organization_fk(db_constraint=False)
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=PayerType.choices)
     unit_rule = models.CharField(
@@ -47,8 +55,8 @@ class Payer(ImportedModel):
 class FeeSchedule(TenantModel):
     """The contracted allowed amount per unit for a payer, CPT code and modifier."""
 
-    organization = organization_fk()
-    payer = models.ForeignKey(Payer, on_delete=models.CASCADE, related_name="fees", db_index=False)
+    organization = organization_fk(db_constraint=False)
+    payer = reference(Payer, on_delete=models.CASCADE, related_name="fees", db_index=False)
     cpt_code = models.CharField(max_length=5)
     modifier = models.CharField(max_length=2, blank=True, default="")
     allowed_amount = models.DecimalField(**MONEY)
@@ -67,11 +75,11 @@ class FeeSchedule(TenantModel):
 class Claim(ImportedModel):
     """An 837 claim for one visit; `external_id` is the patient control number (CLP01)."""
 
-    organization = organization_fk()
-    visit = models.ForeignKey(
+    organization = organization_fk(db_constraint=False)
+    visit = reference(
         "episodes.Visit", on_delete=models.PROTECT, related_name="claims", db_index=False
     )
-    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="claims")
+    payer = reference(Payer, on_delete=models.PROTECT, related_name="claims")
     submitted_on = models.DateField()
     billed_amount = models.DecimalField(**MONEY)
     payer_rank = models.CharField(
@@ -85,11 +93,11 @@ class Claim(ImportedModel):
 class ChargeLine(ImportedModel):
     """One CPT line of a visit; `external_id` is the line item control number (REF*6R)."""
 
-    organization = organization_fk()
-    visit = models.ForeignKey(
+    organization = organization_fk(db_constraint=False)
+    visit = reference(
         "episodes.Visit", on_delete=models.PROTECT, related_name="charges", db_index=False
     )
-    claim = models.ForeignKey(
+    claim = reference(
         Claim,
         null=True,
         blank=True,
@@ -322,9 +330,9 @@ class PatientPayment(ImportedModel):
     """Money from the patient: copays at the desk, later balances, refunds (positive
     amount, counted negative)."""
 
-    organization = organization_fk()
-    patient = models.ForeignKey("episodes.Patient", on_delete=models.PROTECT, related_name="+")
-    visit = models.ForeignKey(
+    organization = organization_fk(db_constraint=False)
+    patient = reference("episodes.Patient", on_delete=models.PROTECT, related_name="+")
+    visit = reference(
         "episodes.Visit",
         null=True,
         blank=True,

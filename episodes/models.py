@@ -27,10 +27,12 @@ def reference(to, **options) -> models.ForeignKey:
     a row, and reports the ones that do not resolve. PostgreSQL's per-row foreign-key
     trigger would only check again what the join proved — at 2–3 µs per reference
     per row, most of an INSERT of appointments or visits. Deleting a referenced row
-    is guarded elsewhere: Django applies `on_delete` for ORM deletes, vendor removals
-    check the dependants first (episodes.vendor.removals), and billing's tables keep
-    their constraints to visits. Organizations are never deleted while they have data
-    (and row-level security, not the foreign key, is what keeps tenants apart).
+    is guarded elsewhere: Django applies `on_delete` for ORM deletes, and vendor
+    removals check the dependants first (episodes.vendor.removals). Billing's imported
+    tables (payers, fee schedules, claims, charge lines, patient payments) use it too;
+    the 835 posting's references to claims and charge lines keep their constraints.
+    Organizations are never deleted while they have data (and row-level security, not
+    the foreign key, is what keeps tenants apart).
     """
     return models.ForeignKey(to, db_constraint=False, **options)
 
@@ -38,8 +40,9 @@ def reference(to, **options) -> models.ForeignKey:
 def organization_fk(*, db_constraint: bool = True) -> models.ForeignKey:
     """`TenantModel.organization` without its own index: every imported table's unique
     `(organization, external_id)` and every composite index lead with it, so a
-    single-column index only costs each import a btree insertion per row. (Billing's
-    models use it too, with their constraint; this app's tables pass False.)"""
+    single-column index only costs each import a btree insertion per row. (The
+    imported tables, here and in billing, pass False: row-level security's WITH CHECK
+    pins their rows to the organization.)"""
     return models.ForeignKey(
         "clinics.Organization",
         on_delete=models.CASCADE,

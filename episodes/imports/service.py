@@ -42,6 +42,7 @@ from episodes.imports.upsert import (
     dangling_references,
     drop_lines,
     duplicate_lines,
+    first_load,
     upsert,
 )
 from episodes.imports.validate import RowConverter, read_header
@@ -196,15 +197,17 @@ class _Run:
         with self.timed(f"{spec.name}.upsert"):
             analyze_staging_table(self.cursor, spec)
             rows = staged.staged
-            duplicates = duplicate_lines(self.cursor, spec)
-            if duplicates:
-                for line, first in duplicates:
-                    error(line, spec.id_column or "", f"duplicate of the row on line {first}")
-                drop_lines(self.cursor, spec, [line for line, _ in duplicates])
-                rows -= len(duplicates)
-                counts.failed += len(duplicates)
-            present = frozenset(column.name for column in prepared.columns)
-            result = upsert(self.cursor, spec, self.params, rows, present)
+            result = first_load(self.cursor, spec, self.params, rows)
+            if result is None:
+                duplicates = duplicate_lines(self.cursor, spec)
+                if duplicates:
+                    for line, first in duplicates:
+                        error(line, spec.id_column or "", f"duplicate of the row on line {first}")
+                    drop_lines(self.cursor, spec, [line for line, _ in duplicates])
+                    rows -= len(duplicates)
+                    counts.failed += len(duplicates)
+                present = frozenset(column.name for column in prepared.columns)
+                result = upsert(self.cursor, spec, self.params, rows, present)
         if result.considered < rows:
             for dangling in dangling_references(
                 self.cursor, spec, self.params, MAX_ERRORS_PER_FILE

@@ -27,11 +27,14 @@ parameter in every statement, on top of row-level security.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from psycopg import errors
 
 from episodes.imports.schema import FILES_BY_NAME, Column, FileSpec
 from episodes.imports.staging import staging_table
@@ -194,6 +197,17 @@ def has_rows(cursor, spec: FileSpec, params: dict) -> bool:
 HASH_JOINS_FROM = 20_000
 
 
+@contextmanager
+def _hash_joins(cursor, rows: int) -> Iterator[None]:
+    if rows >= HASH_JOINS_FROM:
+        cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
+    try:
+        yield
+    finally:
+        if rows >= HASH_JOINS_FROM:
+            cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
+
+
 def upsert(
     cursor,
     spec: FileSpec,
@@ -203,17 +217,47 @@ def upsert(
 ) -> Upserted:
     """Write the staging table of `spec` (`rows` staged rows, of the file columns
     `present`, None for all) into its model's table."""
-    if rows >= HASH_JOINS_FROM:
-        cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
-    try:
+    with _hash_joins(cursor, rows):
         if not has_rows(cursor, spec, params):
             cursor.execute(insert_sql(spec), params)
             return Upserted(cursor.rowcount, cursor.rowcount, 0)
         cursor.execute(upsert_sql(spec, present), params)
         return Upserted(*cursor.fetchone())
-    finally:
-        if rows >= HASH_JOINS_FROM:
-            cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
+
+
+class _HasDuplicates(Exception):
+    pass
+
+
+def first_load(cursor, spec: FileSpec, params: dict, rows: int) -> Upserted | None:
+    """Insert a file with ids into the organization's empty table without looking for
+    duplicate ids first (`duplicate_lines` hash-groups every staged id: ≈ 3 s of
+    backend CPU for the 3.2 million charges of a 1M-visit bundle).
+
+    On a first load every row is new, so the unique `(organization, external_id)`
+    refuses a repeated id; only rows dropped for a dangling reference could hide one,
+    and only then is `duplicate_lines` run. With a duplicate the INSERT is undone (a
+    savepoint) and None returned: the caller reports the duplicates and takes the
+    general path, exactly as without this shortcut. None too when the table is not
+    empty or the file has no ids (natural keys may hold NULLs, which the unique
+    constraint does not compare).
+    """
+    if not spec.id_column or has_rows(cursor, spec, params):
+        return None
+    with _hash_joins(cursor, rows):
+        try:
+            with transaction.atomic():
+                cursor.execute(insert_sql(spec), params)
+                inserted = cursor.rowcount
+                if inserted < rows and duplicate_lines(cursor, spec):
+                    raise _HasDuplicates
+        except _HasDuplicates:
+            return None
+        except IntegrityError as exc:
+            if not isinstance(exc.__cause__, errors.UniqueViolation):
+                raise
+            return None
+    return Upserted(inserted, inserted, 0)
 
 
 def duplicate_lines(cursor, spec: FileSpec) -> list[tuple[int, int]]:

@@ -41,6 +41,22 @@ def _locations(items: Iterable) -> dict[str, tuple[str, int]]:
     return where
 
 
+def _dependants(model) -> list:
+    """Every foreign key pointing at `model`, hidden ones (`related_name="+"`) included.
+
+    Most of these have no database constraint (imported tables, `episodes.models.
+    reference`): this check is the only thing that keeps a removal from leaving rows
+    that point at nothing, so none may be skipped."""
+    return [
+        relation
+        for relation in model._meta.get_fields(include_hidden=True)
+        if relation.auto_created
+        and not relation.concrete
+        and (relation.one_to_many or relation.one_to_one)
+        and relation.field.concrete
+    ]
+
+
 def apply_removals(organization_id: int, removals: dict[str, Iterable]) -> RemovalReport:
     """Delete `removals` ({canonical file name: ids or Removal records}) of one
     organization; dependants first (files in reverse bundle order)."""
@@ -56,9 +72,7 @@ def apply_removals(organization_id: int, removals: dict[str, Iterable]) -> Remov
             model = apps.get_model(FILES_BY_NAME[spec.name].model)
             table = model._meta.db_table
             blocked: dict[str, list[str]] = {}
-            for relation in model._meta.related_objects:
-                if relation.many_to_many or not relation.field.concrete:
-                    continue
+            for relation in _dependants(model):
                 related = relation.related_model
                 cursor.execute(
                     f'SELECT t.external_id, count(*) FROM "{related._meta.db_table}" r'

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from billing.models import Payer
+from billing.models import ChargeLine, Payer
 from ptrevops.tenancy.context import tenant_context
 from tests.imports.bundles import csv_text, sample, write_bundle
 
@@ -133,6 +133,47 @@ def test_a_duplicate_id_in_one_file_fails_the_later_row(org, tmp_path, run_impor
 
     assert located(report) == [("payers.csv", 4, "payer_id")]
     assert "line 2" in report.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("first_visit", "second_visit", "errors", "stored"),
+    [
+        # Both resolve: the first load's INSERT meets the unique (organization,
+        # external_id) and falls back to the duplicate pass.
+        ("V2", "V1", [(5, "charge_id", "duplicate of the row on line 4")], "V2"),
+        # The copy cannot be inserted anyway (dangling): the INSERT succeeds, and the
+        # duplicate is still found and reported as one.
+        ("V2", "V404", [(5, "charge_id", "duplicate of the row on line 4")], "V2"),
+        # The first copy dangles and the second would be inserted: it must not be.
+        (
+            "V404",
+            "V1",
+            [
+                (4, "visit_id", "'V404' matches no row of visits.csv or the database"),
+                (5, "charge_id", "duplicate of the row on line 4"),
+            ],
+            None,
+        ),
+    ],
+)
+def test_a_duplicate_id_on_a_first_load_fails_the_later_row(
+    org, tmp_path, run_import, first_visit, second_visit, errors, stored
+):
+    files = sample()
+    files["charges"][2]["visit_id"] = first_visit  # CH3, line 4
+    files["charges"].append({**files["charges"][2], "visit_id": second_visit})
+
+    report = run_import(org, write_bundle(tmp_path / "b", files), partial=True)
+
+    assert [(e.file, e.line, e.column, e.reason) for e in report.errors] == [
+        ("charges.csv", line, column, reason) for line, column, reason in errors
+    ]
+    assert report.files["charges.csv"].failed == len(errors)
+    with tenant_context(org.pk):
+        visits = ChargeLine.objects.filter(external_id="CH3").values_list(
+            "visit__external_id", flat=True
+        )
+        assert list(visits) == ([stored] if stored else [])
 
 
 def test_a_row_with_the_wrong_number_of_fields(org, tmp_path, run_import):

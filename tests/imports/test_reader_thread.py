@@ -46,14 +46,17 @@ def test_errors_beyond_the_listed_share_are_counted_and_explain_dependants(
 def test_a_failure_in_the_sql_stops_the_reader_and_writes_nothing(
     org, tmp_path, run_import, monkeypatch
 ):
-    upsert = service.upsert
+    def failing(write):
+        def run(cursor, spec, *args):
+            if spec.name == "episodes":
+                raise RuntimeError("the server went away")
+            return write(cursor, spec, *args)
 
-    def failing(cursor, spec, *args):
-        if spec.name == "episodes":
-            raise RuntimeError("the server went away")
-        return upsert(cursor, spec, *args)
+        return run
 
-    monkeypatch.setattr(service, "upsert", failing)
+    # A first load into empty tables goes through first_load, anything else upsert.
+    for name in ("first_load", "upsert"):
+        monkeypatch.setattr(service, name, failing(getattr(service, name)))
     with pytest.raises(RuntimeError, match="went away"):
         run_import(org, write_bundle(tmp_path / "b", sample()))
     assert readers() == []
