@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from clinics import planner_statistics
 from clinics.choices import ImportKind, ImportSource, ImportStatus
 from clinics.models import ImportRowError, ImportRun, Organization, User
 from ptrevops.tenancy.context import current_organization_id, tenant_context
@@ -227,6 +228,13 @@ def import_run_execute(*, run_id: int) -> ImportRun:
             if fingerprint:
                 report = {**report, PROFILE_FINGERPRINT: fingerprint}
             _finish(run, ImportStatus.FAILED, report, errors, message)
+    else:
+        written = (
+            planner_statistics.bundle_tables_written(report)
+            if run.kind == ImportKind.BUNDLE
+            else planner_statistics.remittance_tables_written(report)
+        )
+        planner_statistics.analyze(written)
     return run
 
 
