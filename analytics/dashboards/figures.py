@@ -22,6 +22,69 @@ LAYOUT = {
 # Months are labels ("2026-03"), not dates: plotly would otherwise pick odd day ticks.
 MONTH_AXIS = {**LAYOUT["xaxis"], "type": "category"}
 
+# Payer, clinic and referral-source names come from imported files and run long
+# ("Florida Workers' Compensation Joint Underwriting Association"): tick labels are
+# cut to this many characters; the hover shows the whole name.
+TICK_LABEL_CHARACTERS = 24
+
+
+SEPARATORS = " -–—,:/|·"
+
+
+def short_label(text, limit: int = TICK_LABEL_CHARACTERS) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis when longer."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip(SEPARATORS) + "…"
+
+
+def shared_prefix(names: list[str]) -> str:
+    """The words every name begins with ("Horizon Physical Therapy - " of "Horizon
+    Physical Therapy - Dallas" and "… - Mesa"): cut to a word boundary, and "" when a
+    name would be left with nothing, or with fewer than two names."""
+    names = [str(name) for name in names]
+    if len(set(names)) < 2:
+        return ""
+    first, last = min(names), max(names)
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    prefix = first[:length]
+    # Back to the last separator, so no word is cut ("Horizon Physical Therapy - D…").
+    while prefix and prefix[-1] not in SEPARATORS:
+        prefix = prefix[:-1]
+    if len(prefix.strip(SEPARATORS)) < 4 or any(
+        not name[len(prefix) :].strip(SEPARATORS) for name in names
+    ):
+        return ""
+    return prefix
+
+
+def tick_labels(names) -> list[str]:
+    """What each name's tick shows: the part that tells the names apart (a prefix they
+    all share is dropped), cut to TICK_LABEL_CHARACTERS."""
+    names = [str(name) for name in names]
+    prefix = shared_prefix(names)
+    return [short_label(name[len(prefix) :].lstrip(SEPARATORS)) for name in names]
+
+
+def name_axis(names, **extra) -> dict:
+    """A category axis of names: each tick shows the name cut short, the category itself
+    (what the hover shows) stays the whole name, so two names that begin alike never
+    merge; the margin grows to fit the ticks (``automargin``)."""
+    values = [name for name in names if not pd.isna(name)]
+    return {
+        "type": "category",
+        "automargin": True,
+        "tickmode": "array",
+        "tickvals": values,
+        "ticktext": tick_labels(values),
+        **extra,
+    }
+
+
+# The margin on the names' side: ``automargin`` widens it to fit the tick labels.
+NAME_MARGIN = {"l": 10, "r": 20, "t": 30, "b": 40}
+
 
 def _figure(traces, **layout) -> go.Figure:
     figure = go.Figure(data=traces)
@@ -63,6 +126,13 @@ def monthly_bars(frame: pd.DataFrame, *, value: str, label: str) -> go.Figure:
     return _figure([trace], xaxis=MONTH_AXIS)
 
 
+def bars_height(rows: int) -> int:
+    """A horizontal bar chart's height: 36px a row, 20px a row past a dozen (a group's
+    seventy clinicians would otherwise stretch the chart, and the panel beside it,
+    over 2,500px)."""
+    return max(220, 60 + 36 * min(rows, 12) + 20 * max(rows - 12, 0))
+
+
 def comparison_bars(
     frame: pd.DataFrame,
     *,
@@ -88,8 +158,9 @@ def comparison_bars(
     )
     figure = _figure(
         [trace],
-        height=max(220, 60 + 36 * len(ordered)),
-        margin={"l": 160, "r": 20, "t": 30, "b": 40},
+        height=bars_height(len(ordered)),
+        margin=NAME_MARGIN,
+        yaxis=name_axis(ordered["label"]),
     )
     if reference is not None:
         figure.add_vline(
@@ -108,6 +179,9 @@ def comparison_bars(
 
 PALETTE = ["#0b6e4f", "#3d7ea6", "#d08c34", "#a61b1b", "#7b5ea7", "#9aa5b1", "#2f9e77"]
 LEGEND = {"orientation": "h", "y": -0.2}
+# Above the plot: below it, a tall chart's legend would sit far from the bars and
+# collide with an axis grown by automargin.
+LEGEND_ABOVE = {"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"}
 
 
 def _hover_format(money: bool, percent: bool, axis: str = "y") -> str:
@@ -146,7 +220,7 @@ def category_bars(
     )
     return _figure(
         [trace],
-        xaxis={**LAYOUT["xaxis"], "type": "category"},
+        xaxis=name_axis(frame[x], **LAYOUT["xaxis"]),
         yaxis=_value_axis(money, percent),
     )
 
@@ -191,9 +265,12 @@ def stacked_bars(
     x: str,
     columns: list[str],
     money: bool = True,
-    horizontal: bool = False,
+    horizontal: bool = True,
 ) -> go.Figure:
-    """One bar per category (payer…), stacked by ``columns`` (aging buckets…)."""
+    """One bar per category ``x`` (payer, clinic…), stacked by ``columns`` (aging
+    buckets…). Horizontal by default: one row per name, top to bottom in the frame's
+    order (as in the table beside it), so long payer names read along their own line
+    instead of crowding an axis."""
     traces = []
     for index, column in enumerate(columns):
         values = frame[column]
@@ -212,15 +289,25 @@ def stacked_bars(
                 + "<extra></extra>",
             )
         )
-    figure = _figure(
+    if horizontal:
+        return _figure(
+            traces,
+            barmode="relative",
+            showlegend=True,
+            legend=LEGEND_ABOVE,
+            height=max(240, 110 + 30 * len(frame)),
+            margin={**NAME_MARGIN, "t": 50},
+            xaxis=_value_axis(money, False),
+            yaxis=name_axis(frame[x], autorange="reversed"),
+        )
+    return _figure(
         traces,
         barmode="relative",
         showlegend=True,
         legend=LEGEND,
-        xaxis={**LAYOUT["xaxis"], "type": "category"},
+        xaxis=name_axis(frame[x], **LAYOUT["xaxis"]),
         yaxis=_value_axis(money, False),
     )
-    return figure
 
 
 def grouped_bars(
@@ -248,8 +335,8 @@ def grouped_bars(
         showlegend=True,
         legend=LEGEND,
         height=max(240, 90 + 44 * len(frame)),
-        margin={"l": 160, "r": 20, "t": 30, "b": 40},
-        yaxis={"type": "category", "automargin": True},
+        margin=NAME_MARGIN,
+        yaxis=name_axis(frame[y]),
     )
 
 
