@@ -18,7 +18,8 @@ Run (server mode; the database must be migrated)::
    ``GET /api/v1/metrics/`` for the last month, ``--requests`` times each, p50/p95.
 3. In the same run, the same numbers computed by the hand-written SQL on the
    normalized tables (``compute_metrics(source="direct")``: one statement per metric
-   family): the metrics endpoint's document, and the Overview's four documents.
+   family): the metrics endpoint's document, and the Overview's three documents.
+   With ``--pages N``, every dashboard page is timed too (N requests each).
 4. A nightly delta of ``--delta-visits`` visits (copies of the latest visits with
    their appointments and charge lines, a week later), inserted in one transaction
    (the dirty-day triggers fire), then the incremental rollup refresh, timed; then
@@ -50,8 +51,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
-from analytics.dashboards.views import OVERVIEW_KPIS  # noqa: E402
+from analytics.dashboards.views import DASHBOARD_PAGES, OVERVIEW_KPIS  # noqa: E402
 from analytics.metrics import metrics_document  # noqa: E402
 from analytics.rollups import rebuild, refresh  # noqa: E402
 from billing.models import ChargeLine  # noqa: E402
@@ -267,6 +269,12 @@ def main() -> int:
     parser.add_argument("--delta-visits", type=int, default=10_000)
     parser.add_argument("--org", help="reuse an organization a previous run imported")
     parser.add_argument("--group", help="a generated group folder (bundle/, 835/) to import")
+    parser.add_argument(
+        "--direct-runs", type=int, help="timed runs of the direct SQL (default requests / 5)"
+    )
+    parser.add_argument(
+        "--pages", type=int, default=0, help="also time every dashboard page this many times"
+    )
     arguments = parser.parse_args()
     logging.getLogger("ptrevops").setLevel(logging.WARNING)  # one log line per request
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -295,14 +303,12 @@ def main() -> int:
     # The Overview's documents: the period, the prior period, by month, by clinic.
     prior_end = year_start - datetime.timedelta(days=1)
     prior_start = prior_end - (end - year_start)
-    # (The same metrics the page asks for: views.OverviewView.build.)
+    # (The same documents the page asks for: views.OverviewView.build.)
     trend = ("ncrpv", "visits", "billable_visits", "net_collected_revenue")
-    compared = ("ncrpv", "visits", "schedule_utilization", "denial_rate", "arrival_rate")
     overview_selections = [
-        {"start": year_start, "end": end, "metrics": tuple(OVERVIEW_KPIS)},
+        {"start": year_start, "end": end, "group_by": "clinic", "metrics": tuple(OVERVIEW_KPIS)},
         {"start": prior_start, "end": prior_end, "metrics": tuple(OVERVIEW_KPIS)},
         {"start": year_start, "end": end, "group_by": "month", "metrics": trend},
-        {"start": year_start, "end": end, "group_by": "clinic", "metrics": compared},
     ]
 
     print("\nwarm, server side:")
@@ -310,16 +316,22 @@ def main() -> int:
         "Overview page (rollups)", sample(client, overview_url, arguments.requests)
     )
     api = report_line("GET /api/v1/metrics/ (rollups)", sample(client, api_url, arguments.requests))
-    direct_runs = max(3, arguments.requests // 5)
+    direct_runs = arguments.direct_runs or max(3, arguments.requests // 5)
     hand_api = report_line(
         "same document, direct SQL on normalized tables",
         direct(organization, direct_runs, [{"start": month_start, "end": end}]),
     )
     hand_overview = report_line(
-        "Overview's 4 documents, direct SQL", direct(organization, direct_runs, overview_selections)
+        "Overview's 3 documents, direct SQL", direct(organization, direct_runs, overview_selections)
     )
     print(f"  ratio metrics endpoint / direct SQL (p50): {api[0] / hand_api[0]:.2f}×")
     print(f"  ratio Overview page / its direct SQL (p50): {overview[0] / hand_overview[0]:.2f}×")
+
+    if arguments.pages:
+        print("\nevery dashboard page, same period (rollups; some panels read the tables):")
+        for name, label in DASHBOARD_PAGES:
+            url = f"{reverse(name)}?start={year_start}&end={end}"
+            report_line(f"{label} page", sample(client, url, arguments.pages))
 
     print(f"\nnightly delta of {arguments.delta_visits:,} visits:")
     inserted = insert_delta(organization, arguments.delta_visits)

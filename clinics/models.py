@@ -121,8 +121,24 @@ class ScheduleCapacity(TenantModel):
     """Minutes a clinician is available to treat at a clinic on a date (utilization's
     denominator)."""
 
-    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="+")
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    # Written in bulk by the bundle importer, which resolves every reference set-based
+    # first (see episodes.models.reference): no per-row foreign-key triggers. Rows
+    # stay pinned to their organization by row-level security; deleting a clinic or
+    # clinician goes through Django's on_delete or the vendor removals' checks.
+    organization = models.ForeignKey(
+        "clinics.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
+    )
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     date = models.DateField()
     available_minutes = models.PositiveIntegerField()
 
