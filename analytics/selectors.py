@@ -161,10 +161,21 @@ def appointment_rows(filters: MetricFilters, key: str = "a.id") -> dict[Any, dic
     return run_keyed(AppointmentQuery, filters, key)
 
 
-def line_rows(filters: MetricFilters) -> dict[int, dict]:
+def line_rows(filters: MetricFilters, *, underpaid_only: bool = False) -> dict[int, dict]:
     """Per charge line on a claim with DOS in the period: expected allowed, received,
-    underpaid flag and amount — the contract metrics per line."""
-    return run_keyed(ChargeLineContractQuery, filters, "cl.id")
+    underpaid flag and amount — the contract metrics per line; with ``underpaid_only``
+    just the underpaid lines (filtered in SQL: a year holds hundreds of thousands)."""
+    replace_sql = ()
+    if underpaid_only:
+        final = "FROM per_line\n        GROUP BY grp"
+        replace_sql = ((final, f"{final} HAVING {UNDERPAID_LINE}"),)
+    return run_keyed(ChargeLineContractQuery, filters, "cl.id", replace_sql=replace_sql)
+
+
+# The underpaid_lines count of ChargeLineContractQuery, per line.
+UNDERPAID_LINE = """count(*) FILTER (
+    WHERE adjudicated AND NOT denied AND expected IS NOT NULL
+      AND net_paid + net_pr + explained < expected - 0.01) > 0"""
 
 
 # -- referrals: net collected per referral ----------------------------------------------

@@ -24,30 +24,14 @@ from analytics.rollups import ensure_fresh, has_dirty_days, rebuild
 from billing.models import ChargeLine, FeeSchedule, PatientPayment, Payer
 from clinics.models import Clinic, Clinician
 from episodes.models import Episode, Referral, ReferralSource, Visit
-from ptrevops.generator import generate
 from ptrevops.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 END = datetime.date(2026, 6, 30)
 FIRST = datetime.date(2026, 4, 1)
 GROUPINGS = (None, "month", "week", "clinic", "clinician", "payer", "source")
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    out = tmp_path_factory.mktemp("rollup-group")
-    generate(out, clinics=2, months=3, seed=11, end=END, workers=1)
-    return out
-
-
-@pytest.fixture
-def group(generated, org):
-    files = sorted(str(path) for path in (generated / "835").iterdir())
-    call_command("import_bundle", "--org", org.slug, str(generated / "bundle"), verbosity=0)
-    # Every fourth file keeps the test quick (each pays claims of the bundle); the
-    # last one arrives later (the incremental test posts it).
-    call_command("import_835", "--org", org.slug, *files[:-1:4], verbosity=0)
-    return files[-1]
+# The generated group and its import: the ``generated`` and ``group`` fixtures
+# (tests/rollups/conftest.py).
 
 
 def _ids(model) -> list[str]:

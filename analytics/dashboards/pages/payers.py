@@ -51,7 +51,7 @@ class PayersView(PageView):
         by_payer["visit_share"] = by_payer["visits"] / total_visits if total_visits else None
         by_payer["net_share"] = by_payer["net_collected_revenue"] / total_net if total_net else None
         filters = self.metric_filters(selection)
-        lines = {k: v for k, v in selectors.line_rows(filters).items() if v["underpaid_lines"]}
+        lines = selectors.line_rows(filters, underpaid_only=True)
         line_details = selectors.lines_detail(lines)
         underpaid = sorted(
             (
