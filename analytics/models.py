@@ -235,6 +235,31 @@ class ReceivableBalance(Rollup):
         ]
 
 
+class PatientCreditBalance(Rollup):
+    """The patient credits as intervals, derived from ``PatientCreditRollup``: per
+    visit, its (negative) patient balance from one event day (``valid_from``) to the
+    next (``valid_to``, exclusive; ``OPEN_END`` while nothing follows), kept only while
+    below zero. Credits as of D: the rows with valid_from ≤ D < valid_to and day ≤ D
+    (at most one per visit)."""
+
+    family = "patient_credit_balances"
+    key_fields = ("visit_id", "valid_from")
+    has_monthly_tier = False
+    has_clinic_tier = False
+    visit_id = models.BigIntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organization", "valid_to", "valid_from"], name="creditbal_org_open"
+            ),
+            *_day_index("creditbal_org_day"),
+        ]
+
+
 ROLLUPS: tuple[type[Rollup], ...] = (
     VisitRollup,
     ChargeLineRollup,

@@ -15,7 +15,8 @@ D − day; the read sums ``ReceivableBalance``, the same running sums kept as in
 so that it touches only the balances open at D. Patient credit balances (visits whose
 balance as of D is negative) are not a sum of rows: ``PatientCreditRollup`` keeps,
 per visit, the events of just the visits whose running balance goes below zero after
-some event date, and the read nets them per visit.
+some event date, and ``PatientCreditBalance`` their negative stretches as intervals,
+read like the balances.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from analytics.metrics.queries.base import (
     MetricQuery,
 )
 from analytics.metrics.queries.receivables import AGING_BUCKETS, AGING_CASE
-from analytics.models import PatientCreditRollup, ReceivableBalance
+from analytics.models import PatientCreditBalance, ReceivableBalance
 from analytics.rollups.read import RollupQuery
 
 
@@ -176,19 +177,16 @@ class ReceivablesRollupQuery(RollupQuery):
         rows = super().fetch()
         for row in rows.values():
             row.update(credit_count=0, credit_amount=0)
-        credits = PatientCreditRollup._meta.db_table
+        credits = PatientCreditBalance._meta.db_table
         with connection.cursor() as cursor:
-            flag = self._total_flag(group="grp") or ", 0"
             cursor.execute(
                 f"""
-                SELECT grp{flag}, count(*), sum(balance) FROM (
-                    SELECT {self._group()} AS grp, visit_id, sum(amount) AS balance
-                    FROM {credits}
-                    WHERE organization_id = %(org)s AND day <= %(as_of)s
-                      AND event_day <= %(as_of)s{self._conditions()}
-                    GROUP BY 1, visit_id
-                ) visits
-                WHERE balance < 0 {self._grouping(group="grp")}
+                SELECT {self._group()} AS grp{self._total_flag() or ", 0"},
+                       count(*), sum(amount)
+                FROM {credits}
+                WHERE organization_id = %(org)s AND day <= %(as_of)s
+                  AND valid_to > %(as_of)s AND valid_from <= %(as_of)s{self._conditions()}
+                {self._grouping()}
                 """,
                 self.params,
             )

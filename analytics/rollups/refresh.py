@@ -19,7 +19,14 @@ from django.db import connection, transaction
 from analytics.metrics.filters import MetricFilters
 from analytics.metrics.queries import QUERIES
 from analytics.metrics.queries.base import GRAIN_EPOCH
-from analytics.models import OPEN_END, ROLLUPS, ReceivableBalance, Rollup, RollupDirtyDay
+from analytics.models import (
+    OPEN_END,
+    ROLLUPS,
+    PatientCreditBalance,
+    ReceivableBalance,
+    Rollup,
+    RollupDirtyDay,
+)
 from analytics.rollups.receivables import PatientCreditLedgerQuery, ReceivableLedgerQuery
 from ptrevops.tenancy.context import current_organization_id
 
@@ -138,6 +145,8 @@ def _rewrite_family(cursor, model: type[Rollup], organization_id: int, ranges) -
             written += _derive(cursor, model, organization_id, start, end, monthly=False)
         if model is BALANCES_FROM:
             written += _rewrite_balances(cursor, organization_id, start, end)
+        if model is CREDITS_FROM:
+            written += _rewrite_credits(cursor, organization_id, start, end)
     if model.has_monthly_tier:
         for start, end in months_of(ranges):
             written += _derive(cursor, model, organization_id, start, end, monthly=True)
@@ -256,8 +265,9 @@ def _merged(name: str) -> str:
     ), '{{}}'::jsonb)"""
 
 
-# The ledger whose rows the balance intervals are computed from.
+# The ledgers whose rows the balance and credit intervals are computed from.
 BALANCES_FROM = BY_FAMILY["receivables"]
+CREDITS_FROM = BY_FAMILY["patient_credits"]
 
 
 def _rewrite_balances(cursor, organization_id: int, start, end) -> int:
@@ -308,6 +318,42 @@ def _rewrite_balances(cursor, organization_id: int, start, end) -> int:
         )
         written += cursor.rowcount
     return written
+
+
+def _rewrite_credits(cursor, organization_id: int, start, end) -> int:
+    """Rewrite the patient-credit intervals of the visits with DOS in [start, end]: the
+    running patient balance per visit in event order, kept while below zero."""
+    table = PatientCreditBalance._meta.db_table
+    ledger = CREDITS_FROM._meta.db_table
+    params = {"org": organization_id, "start": start, "end": end, "open": OPEN_END}
+    cursor.execute(
+        f"DELETE FROM {table} WHERE organization_id = %(org)s"
+        " AND day BETWEEN %(start)s AND %(end)s",
+        params,
+    )
+    attributes = "day, clinic_id, clinician_id, payer_id, source_id"
+    cursor.execute(
+        f"""
+        INSERT INTO {table} (organization_id, monthly, by_clinic, {attributes}, visit_id,
+                             valid_from, valid_to, amount)
+        SELECT %(org)s, FALSE, FALSE, {attributes}, visit_id, event_day, valid_to, amount
+        FROM (
+            SELECT {attributes}, visit_id, event_day,
+                   lead(event_day, 1, %(open)s::date)
+                       OVER (PARTITION BY visit_id ORDER BY event_day) AS valid_to,
+                   sum(amount) OVER (PARTITION BY visit_id ORDER BY event_day) AS amount
+            FROM (
+                SELECT {attributes}, visit_id, event_day, sum(amount) AS amount
+                FROM {ledger}
+                WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s
+                GROUP BY {attributes}, visit_id, event_day
+            ) events
+        ) intervals
+        WHERE amount < 0
+        """,
+        params,
+    )
+    return cursor.rowcount
 
 
 def _require_scope(organization_id: int) -> None:
