@@ -205,6 +205,7 @@ class PatientCreditRollup(Rollup):
         indexes = _day_index("creditrollup_org_day")
 
 
+ATTRIBUTES = ["clinic_id", "clinician_id", "payer_id", "source_id"]
 # Open-ended balance intervals run to this day.
 OPEN_END = "9999-12-31"
 
@@ -227,8 +228,11 @@ class ReceivableBalance(Rollup):
 
     class Meta:
         indexes = [
+            # Covering: an as-of read is an index-only scan of the open intervals (their
+            # heap rows lie scattered over years of DOS).
             models.Index(
                 fields=["organization", "by_clinic", "valid_to", "valid_from"],
+                include=[*ATTRIBUTES, "day", "claim_amount", "patient_amount"],
                 name="arbalance_org_open",
             ),
             *_day_index("arbalance_org_day"),
@@ -254,7 +258,9 @@ class PatientCreditBalance(Rollup):
     class Meta:
         indexes = [
             models.Index(
-                fields=["organization", "valid_to", "valid_from"], name="creditbal_org_open"
+                fields=["organization", "valid_to", "valid_from"],
+                include=[*ATTRIBUTES, "day", "amount"],
+                name="creditbal_org_open",
             ),
             *_day_index("creditbal_org_day"),
         ]
