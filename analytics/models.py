@@ -17,6 +17,8 @@ from ptrevops.tenancy.models import TenantModel
 
 COUNT = {"default": 0}
 MONEY = {"max_digits": 16, "decimal_places": 2, "default": 0}
+# The four attribute columns of every rollup row.
+ATTRIBUTES = ["clinic_id", "clinician_id", "payer_id", "source_id"]
 
 
 def _organization():
@@ -64,7 +66,7 @@ class Rollup(TenantModel):
     @classmethod
     def measures(cls) -> list[str]:
         skip = {"id", "organization", "day", "monthly", "by_clinic"}
-        skip.update(("clinic_id", "clinician_id", "payer_id", "source_id"))
+        skip.update(ATTRIBUTES)
         skip.update(cls.key_fields)
         return [field.name for field in cls._meta.concrete_fields if field.name not in skip]
 
@@ -205,7 +207,6 @@ class PatientCreditRollup(Rollup):
         indexes = _day_index("creditrollup_org_day")
 
 
-ATTRIBUTES = ["clinic_id", "clinician_id", "payer_id", "source_id"]
 # Open-ended balance intervals run to this day.
 OPEN_END = "9999-12-31"
 

@@ -119,17 +119,6 @@ class RollupQuery(MetricQuery):
             return ""
         return f", GROUPING({group or self._group()}) AS total_row"
 
-    def _collect(self, cursor) -> dict:
-        if not self._totalled():
-            return super()._collect(cursor)
-        columns = [column.name for column in cursor.description]
-        collected = {}
-        for values in cursor.fetchall():
-            row = dict(zip(columns, values, strict=True))
-            key = row.pop("grp")  # NULL for a group without a value, and for the total
-            collected[ALL if row.pop("total_row") else key] = row
-        return collected
-
     def _sum(self, name: str) -> str:
         field = self.model._meta.get_field(name)
         cast = "::bigint" if field.get_internal_type() == "BigIntegerField" else ""

@@ -154,6 +154,7 @@ class ReceivablesRollupQuery(RollupQuery):
         super().__init__(filters, ReceivableBalance)
 
     def _days(self) -> str:
+        # The intervals open at D (balances and credits alike).
         return "day <= %(as_of)s AND valid_to > %(as_of)s AND valid_from <= %(as_of)s"
 
     def sql(self) -> str:
@@ -177,15 +178,12 @@ class ReceivablesRollupQuery(RollupQuery):
         rows = super().fetch()
         for row in rows.values():
             row.update(credit_count=0, credit_amount=0)
-        credits = PatientCreditBalance._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT {self._group()} AS grp{self._total_flag() or ", 0"},
                        count(*), sum(amount)
-                FROM {credits}
-                WHERE organization_id = %(org)s AND day <= %(as_of)s
-                  AND valid_to > %(as_of)s AND valid_from <= %(as_of)s{self._conditions()}
+                {self._from(model=PatientCreditBalance)}
                 {self._grouping()}
                 """,
                 self.params,

@@ -20,6 +20,7 @@ from analytics.metrics.filters import MetricFilters
 from analytics.metrics.queries import QUERIES
 from analytics.metrics.queries.base import GRAIN_EPOCH
 from analytics.models import (
+    ATTRIBUTES,
     OPEN_END,
     ROLLUPS,
     PatientCreditBalance,
@@ -169,7 +170,7 @@ def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> i
         " AND NOT by_clinic AND day BETWEEN %(start)s AND %(end)s",
         query.params,
     )
-    keys = ["day", "clinic_id", "clinician_id", "payer_id", "source_id", *model.key_fields]
+    keys = ["day", *ATTRIBUTES, *model.key_fields]
     values = [f"DATE '{GRAIN_EPOCH}' + q.grp[1]::integer"]
     values += [f"q.grp[{index}]" for index in range(2, 6)]
     for index, name in enumerate(model.key_fields, start=6):
@@ -234,11 +235,10 @@ def _derive(
         params,
     )
     period = "date_trunc('month', day)::date" if monthly else "day"
-    attributes = ["clinic_id", "clinician_id", "payer_id", "source_id"]
-    kept = ["clinic_id"] if by_clinic else attributes
+    kept = ["clinic_id"] if by_clinic else ATTRIBUTES
     keys = [*kept, *model.key_fields]
-    selected = [*keys, *("NULL" for name in attributes if name not in kept)]
-    columns = [*keys, *(name for name in attributes if name not in kept)]
+    selected = [*keys, *("NULL" for name in ATTRIBUTES if name not in kept)]
+    columns = [*keys, *(name for name in ATTRIBUTES if name not in kept)]
     measures = model.measures()
     sums = [_merged(name) if name == "root_causes" else f"sum({name})" for name in measures]
     # Monthly rows come from the daily rows of their own attribute tier.
@@ -277,83 +277,96 @@ CREDITS_FROM = BY_FAMILY["patient_credits"]
 def _rewrite_balances(cursor, organization_id: int, start, end) -> int:
     """Rewrite the A/R balance intervals of the DOS in [start, end] from the ledger
     rows (all of a DOS's events are ledger rows of that DOS): running sums per DOS
-    and attributes in event order, one interval per event day, kept while non-zero;
-    the clinic tier the same over the rows summed per clinic."""
+    and attributes, kept while non-zero; the clinic tier the same over the rows
+    summed per clinic."""
     table = ReceivableBalance._meta.db_table
-    ledger = BALANCES_FROM._meta.db_table
-    params = {"org": organization_id, "start": start, "end": end, "open": OPEN_END}
-    cursor.execute(
-        f"DELETE FROM {table} WHERE organization_id = %(org)s"
-        " AND day BETWEEN %(start)s AND %(end)s",
-        params,
-    )
+    params = _delete_days(cursor, table, organization_id, start, end)
     written = 0
-    finer = ["clinician_id", "payer_id", "source_id"]
     for by_clinic in (False, True):
-        kept = ["clinic_id"] if by_clinic else ["clinic_id", *finer]
-        group = ", ".join(["day", *kept])
-        others = [name for name in finer if name not in kept]
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (organization_id, monthly, by_clinic, day, {", ".join(kept)},
-                                 {"".join(name + ", " for name in others)}
-                                 valid_from, valid_to, claim_amount, patient_amount)
-            SELECT %(org)s, FALSE, {by_clinic}, {group}, {"".join("NULL, " for _ in others)}
-                   event_day, valid_to, claim_amount, patient_amount
-            FROM (
-                SELECT {group}, event_day,
-                       lead(event_day, 1, %(open)s::date)
-                           OVER (PARTITION BY {group} ORDER BY event_day) AS valid_to,
-                       sum(claim_amount) OVER running AS claim_amount,
-                       sum(patient_amount) OVER running AS patient_amount
-                FROM (
-                    SELECT {group}, event_day, sum(claim_amount) AS claim_amount,
-                           sum(patient_amount) AS patient_amount
-                    FROM {ledger}
-                    WHERE organization_id = %(org)s AND NOT by_clinic
-                      AND day BETWEEN %(start)s AND %(end)s
-                    GROUP BY {group}, event_day
-                ) events
-                WINDOW running AS (PARTITION BY {group} ORDER BY event_day)
-            ) intervals
-            WHERE claim_amount <> 0 OR patient_amount <> 0
-            """,
+        kept = ["clinic_id"] if by_clinic else ATTRIBUTES
+        group = ["day", *kept]
+        written += _insert_intervals(
+            cursor,
+            table,
+            BALANCES_FROM,
             params,
+            keys=group,
+            partition=group,
+            amounts=["claim_amount", "patient_amount"],
+            keep="claim_amount <> 0 OR patient_amount <> 0",
+            by_clinic=by_clinic,
         )
-        written += cursor.rowcount
     return written
 
 
 def _rewrite_credits(cursor, organization_id: int, start, end) -> int:
     """Rewrite the patient-credit intervals of the visits with DOS in [start, end]: the
-    running patient balance per visit in event order, kept while below zero."""
+    running patient balance per visit, kept while below zero."""
     table = PatientCreditBalance._meta.db_table
-    ledger = CREDITS_FROM._meta.db_table
+    params = _delete_days(cursor, table, organization_id, start, end)
+    return _insert_intervals(
+        cursor,
+        table,
+        CREDITS_FROM,
+        params,
+        keys=["day", *ATTRIBUTES, "visit_id"],
+        partition=["visit_id"],
+        amounts=["amount"],
+        keep="amount < 0",
+        by_clinic=False,
+    )
+
+
+def _delete_days(cursor, table: str, organization_id: int, start, end) -> dict:
     params = {"org": organization_id, "start": start, "end": end, "open": OPEN_END}
     cursor.execute(
         f"DELETE FROM {table} WHERE organization_id = %(org)s"
         " AND day BETWEEN %(start)s AND %(end)s",
         params,
     )
-    attributes = "day, clinic_id, clinician_id, payer_id, source_id"
+    return params
+
+
+def _insert_intervals(
+    cursor,
+    table: str,
+    ledger: type[Rollup],
+    params: dict,
+    *,
+    keys: list[str],
+    partition: list[str],
+    amounts: list[str],
+    keep: str,
+    by_clinic: bool,
+) -> int:
+    """Insert intervals from the full-tier ledger rows of [start, end], summed per
+    ``keys`` and event day: per ``partition``, the running sums of ``amounts`` in event
+    order, each valid from its event day to the next (``OPEN_END`` after the last),
+    kept where ``keep`` holds. Attributes not among ``keys`` are NULL (clinic tier)."""
+    nulls = [name for name in ATTRIBUTES if name not in keys]
+    columns = ", ".join([*keys, *nulls, *amounts])
+    selected = ", ".join([*keys, *("NULL" for _ in nulls), *amounts])
+    window = f"PARTITION BY {', '.join(partition)} ORDER BY event_day"
+    running = ", ".join(f"sum({name}) OVER running AS {name}" for name in amounts)
     cursor.execute(
         f"""
-        INSERT INTO {table} (organization_id, monthly, by_clinic, {attributes}, visit_id,
-                             valid_from, valid_to, amount)
-        SELECT %(org)s, FALSE, FALSE, {attributes}, visit_id, event_day, valid_to, amount
+        INSERT INTO {table} (organization_id, monthly, by_clinic, {columns},
+                             valid_from, valid_to)
+        SELECT %(org)s, FALSE, {by_clinic}, {selected}, event_day, valid_to
         FROM (
-            SELECT {attributes}, visit_id, event_day,
-                   lead(event_day, 1, %(open)s::date)
-                       OVER (PARTITION BY visit_id ORDER BY event_day) AS valid_to,
-                   sum(amount) OVER (PARTITION BY visit_id ORDER BY event_day) AS amount
+            SELECT {", ".join(keys)}, event_day,
+                   lead(event_day, 1, %(open)s::date) OVER running AS valid_to, {running}
             FROM (
-                SELECT {attributes}, visit_id, event_day, sum(amount) AS amount
-                FROM {ledger}
-                WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s
-                GROUP BY {attributes}, visit_id, event_day
+                SELECT {", ".join(keys)}, event_day,
+                       {", ".join(f"sum({name}) AS {name}" for name in amounts)}
+                FROM {ledger._meta.db_table}
+                WHERE organization_id = %(org)s AND NOT by_clinic
+                  AND day BETWEEN %(start)s AND %(end)s
+                GROUP BY {", ".join(keys)}, event_day
             ) events
+            WINDOW running AS ({window})
         ) intervals
-        WHERE amount < 0
+        WHERE {keep}
         """,
         params,
     )

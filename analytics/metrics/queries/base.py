@@ -203,7 +203,9 @@ class MetricQuery:
         result: dict[Any, dict[str, Any]] = {}
         for row in rows:  # one row per group, never per visit or line
             key = row.pop("grp")
-            result[key if grouped else ALL] = row
+            # A rollup read's grouping set also yields the whole selection's row.
+            total = row.pop("total_row", False)
+            result[key if grouped and not total else ALL] = row
         return result
 
 
