@@ -22,7 +22,7 @@ from django.db.models import Count, Max, Q, Sum
 
 from analytics.metrics.filters import GroupBy, MetricFilters
 from analytics.metrics.queries.base import MetricQuery, NotAttributable, whole_set_plan
-from analytics.metrics.queries.charge_lines import ChargeLineContractQuery
+from analytics.metrics.queries.charge_lines import UNDERPAID, ChargeLineContractQuery
 from analytics.metrics.queries.claims import (
     CLAIM_ATTRIBUTION,
     FIRST_ADJUDICATION_ORDER,
@@ -168,14 +168,8 @@ def line_rows(filters: MetricFilters, *, underpaid_only: bool = False) -> dict[i
     replace_sql = ()
     if underpaid_only:
         final = "FROM per_line\n        GROUP BY grp"
-        replace_sql = ((final, f"{final} HAVING {UNDERPAID_LINE}"),)
+        replace_sql = ((final, f"{final} HAVING count(*) FILTER (WHERE {UNDERPAID}) > 0"),)
     return run_keyed(ChargeLineContractQuery, filters, "cl.id", replace_sql=replace_sql)
-
-
-# The underpaid_lines count of ChargeLineContractQuery, per line.
-UNDERPAID_LINE = """count(*) FILTER (
-    WHERE adjudicated AND NOT denied AND expected IS NOT NULL
-      AND net_paid + net_pr + explained < expected - 0.01) > 0"""
 
 
 # -- referrals: net collected per referral ----------------------------------------------

@@ -33,6 +33,13 @@ LINE_ATTRIBUTION = Attribution(
 CQ_FACTOR = "0.85"
 
 
+# A line paid (with PR and explained adjustments) below its contract rate, not denied.
+UNDERPAID = (
+    "adjudicated AND NOT denied AND expected IS NOT NULL"
+    " AND net_paid + net_pr + explained < expected - 0.01"
+)
+
+
 class ChargeLineContractQuery(MetricQuery):
     def __init__(self, filters, **options) -> None:
         super().__init__(filters, **options)
@@ -133,13 +140,9 @@ class ChargeLineContractQuery(MetricQuery):
                    WHERE adjudicated AND expected IS NOT NULL), 0) AS yield_expected,
                count(*) FILTER (WHERE adjudicated AND expected IS NOT NULL) AS lines_adjudicated,
                count(*) FILTER (WHERE denied AND expected IS NOT NULL) AS lines_denied,
-               count(*) FILTER (
-                   WHERE adjudicated AND NOT denied AND expected IS NOT NULL
-                     AND net_paid + net_pr + explained < expected - 0.01) AS underpaid_lines,
+               count(*) FILTER (WHERE {UNDERPAID}) AS underpaid_lines,
                coalesce(sum(expected - (net_paid + net_pr + explained)) FILTER (
-                   WHERE adjudicated AND NOT denied AND expected IS NOT NULL
-                     AND net_paid + net_pr + explained < expected - 0.01), 0)
-                   AS underpaid_amount
+                   WHERE {UNDERPAID}), 0) AS underpaid_amount
         FROM per_line
         GROUP BY grp
         """
