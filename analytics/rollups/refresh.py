@@ -35,8 +35,6 @@ from ptrevops.tenancy.context import current_organization_id
 ADVISORY_LOCK = 7_303
 # Dirty days at most this far apart are refreshed as one range.
 MERGE_GAP_DAYS = 7
-# Day ranges shorter than this are rewritten with the planner's own join choice.
-SHORT_RANGE_DAYS = 14
 ALL_TIME = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
 
 BY_FAMILY: dict[str, type[Rollup]] = {model.family: model for model in ROLLUPS}
@@ -180,10 +178,8 @@ def _rewrite(cursor, model: type[Rollup], organization_id: int, start, end) -> i
         )
     columns = ", ".join([*keys, *measures])
     selected = ", ".join([*values, *(f"q.{name}" for name in measures)])
-    # Hash joins for long ranges (see MetricQuery.fetch); a short range lets the planner
-    # probe indexes instead of hashing the organization's whole billing tables.
-    short = (end - start).days < SHORT_RANGE_DAYS
-    cursor.execute(f"SET LOCAL enable_nestloop = {'on' if short else 'off'}")
+    # Hash joins: see MetricQuery.fetch.
+    cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute(
         f"""
         INSERT INTO {table} (organization_id, monthly, by_clinic, {columns})
