@@ -132,6 +132,21 @@ def claim_rows(filters: MetricFilters) -> dict[int, dict]:
     return rows
 
 
+def denied_claim_rows(
+    filters: MetricFilters, *, carc: str | None = None, root_cause: str | None = None
+) -> dict[int, dict]:
+    """The denied claims of ``claim_rows`` whose denying CARC is ``carc`` ("" for a
+    denial by CLP02 = 4 alone) and / or whose root cause is ``root_cause``: the rows
+    behind one line of the "denied claims by CARC / root cause" tables."""
+    return {
+        claim_id: row
+        for claim_id, row in claim_rows(filters).items()
+        if row["denied_claims"]
+        and (carc is None or row["carc"] == carc)
+        and (root_cause is None or row["root_cause"] == root_cause)
+    }
+
+
 def receivable_rows(filters: MetricFilters) -> dict[str, dict]:
     """A/R as of the selection's as-of date: ``c<claim id>`` (claim balance) and
     ``v<visit id>`` (patient balance) rows, with their aging bucket amounts."""
@@ -215,19 +230,39 @@ def appointments_by_clinic_month(filters: MetricFilters) -> dict[tuple[int, str]
     return result
 
 
+# An appointment's start as "ISO weekday|hour" in its clinic's local time (the
+# organization's time zone when the clinic has none).
+SLOT_KEY = (
+    "(SELECT to_char(a.starts_at AT TIME ZONE coalesce(nullif(ck.timezone, ''), "
+    "%(default_tz)s), 'ID|HH24') FROM clinics_clinic ck"
+    " WHERE ck.id = a.clinic_id AND ck.organization_id = %(org)s)"
+)
+
+
 def attended_by_weekday_hour(filters: MetricFilters, default_timezone: str) -> dict:
     """Attended appointments and minutes per (ISO weekday 1–7, hour 0–23) of their start
     in the clinic's local time (the organization's time zone when the clinic has none)."""
-    key = (
-        "(SELECT to_char(a.starts_at AT TIME ZONE coalesce(nullif(ck.timezone, ''), "
-        "%(default_tz)s), 'ID|HH24') FROM clinics_clinic ck"
-        " WHERE ck.id = a.clinic_id AND ck.organization_id = %(org)s)"
-    )
-    rows = run_keyed(AppointmentQuery, filters, key, params={"default_tz": default_timezone})
+    rows = run_keyed(AppointmentQuery, filters, SLOT_KEY, params={"default_tz": default_timezone})
     result = {}
     for slot, row in rows.items():
         weekday, hour = slot.split("|")
         result[(int(weekday), int(hour))] = row
+    return result
+
+
+def attended_in_slot(
+    filters: MetricFilters, default_timezone: str, weekday: int, hour: int
+) -> dict[int, dict]:
+    """The attended appointments counted in one cell of ``attended_by_weekday_hour``
+    (ISO weekday 1–7, hour 0–23): {appointment id: row}."""
+    key = f"(a.id::text || '|' || {SLOT_KEY})"
+    rows = run_keyed(AppointmentQuery, filters, key, params={"default_tz": default_timezone})
+    wanted = f"{int(weekday)}|{int(hour):02d}"
+    result = {}
+    for found, row in rows.items():
+        appointment_id, _, slot = found.partition("|")
+        if slot == wanted and row["attended"]:
+            result[int(appointment_id)] = row
     return result
 
 

@@ -279,3 +279,51 @@ DEFINITIONS: dict[str, Definition] = {
         "attended appointments",
     ),
 }
+
+# The drill-down rows behind each dashboard number (a kind of
+# ``analytics.dashboards.pages.drilldown.KINDS``): a KPI tile of the metric links to
+# that list for the page's selection. A metric missing here has no list that makes it
+# up (contract lines, open denials, sources going quiet, under-scheduled patients):
+# its tile links to its definition only.
+METRIC_ROWS: dict[str, str] = {
+    # visits (their money, billable flag, copays)
+    "visits": "visits",
+    "billable_visits": "visits",
+    "units_per_visit": "visits",
+    "gross_charges": "visits",
+    "insurance_paid": "visits",
+    "patient_paid": "visits",
+    "net_collected_revenue": "visits",
+    "ncrpv": "visits",
+    "copay_collected_at_tos": "visits",
+    "copays_by_staff": "visits",
+    # claims at their first adjudication
+    "claims_first_adjudicated": "claims",
+    "denied_claims": "claims",
+    "denial_rate": "claims",
+    "clean_claim_rate": "claims",
+    "denials_by_root_cause": "claims",
+    "denials_by_carc": "claims",
+    # claim and patient balances as of the period end
+    "ar_aging": "ar",
+    "days_in_ar": "ar",
+    "ar_over_90": "ar",
+    # referrals received
+    "referrals_received": "referrals",
+    "referral_conversion": "referrals",
+    "visits_per_referral": "referrals",
+    "net_collected_per_referral": "referrals",
+    # discharged episodes
+    "discharged_episodes": "episodes",
+    "poc_completion_rate": "episodes",
+    "visit_adherence": "episodes",
+    "drop_off_rate": "episodes",
+    "visits_per_episode": "episodes",
+    "at_risk_episodes": "at-risk",
+    # appointments
+    "schedule_utilization": "appointments",
+    "arrival_rate": "appointments",
+    "cancellation_rate": "appointments",
+    "no_show_rate": "appointments",
+    "attended_heatmap": "appointments",
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
@@ -39,6 +40,30 @@ class Panel:
         response = HttpResponse(buffer.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{filename_stem}-{self.id}.csv"'
         return response
+
+
+# -- cell formats: every table writes its numbers with these (thousands separators; an
+# empty cell for no value, None or pandas' NaN alike) --------------------------------
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def money(value) -> str:
+    return "" if _missing(value) else f"${float(value):,.2f}"
+
+
+def pct(value) -> str:
+    return "" if _missing(value) else f"{float(value):.1%}"
+
+
+def count(value) -> str:
+    return "" if _missing(value) else f"{int(value):,}"
+
+
+def number(value, places: int = 2) -> str:
+    return "" if _missing(value) else f"{float(value):,.{places}f}"
 
 
 def money_cell(value) -> str:

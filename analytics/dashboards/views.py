@@ -11,10 +11,19 @@ from django.urls import reverse
 from django.views import View
 
 from analytics.dashboards import figures
-from analytics.dashboards.definitions import DEFINITIONS
+from analytics.dashboards.definitions import DEFINITIONS, METRIC_ROWS
 from analytics.dashboards.documents import document, groups_frame, metric_value
 from analytics.dashboards.filters import DashboardFilterForm
-from analytics.dashboards.panels import Panel, money_cell, number_cell, ratio_cell
+from analytics.dashboards.panels import (
+    Panel,
+    count,
+    money,
+    money_cell,
+    number,
+    number_cell,
+    pct,
+    ratio_cell,
+)
 from clinics.models import Clinic
 from clinics.permissions import Capability
 from ptrevops.tenancy.views import OrganizationViewMixin
@@ -124,6 +133,8 @@ class DashboardView(OrganizationViewMixin, View):
             selection = form.selection()
             context["selection"] = selection
             context.update(self.build(selection))
+            for kpi in context.get("kpis", []):
+                kpi.setdefault("rows_url", kpi_rows_url(kpi["name"], selection))
             export = request.GET.get("export")
             if export:
                 panel = next((p for p in context["panels"] if p.id == export), None)
@@ -167,10 +178,10 @@ class OverviewView(DashboardView):
                 rows=[
                     [
                         r.period,
-                        money_cell(r.ncrpv),
-                        money_cell(r.net_collected_revenue),
-                        r.billable_visits,
-                        ratio_cell(r.maturity),
+                        money(r.ncrpv),
+                        money(r.net_collected_revenue),
+                        count(r.billable_visits),
+                        pct(r.maturity),
                     ]
                     for r in by_month.itertuples()
                 ],
@@ -185,7 +196,10 @@ class OverviewView(DashboardView):
                     figures.monthly_bars(by_month, value="visits", label="Visits")
                 ),
                 columns=["Month", "Visits", "Billable visits"],
-                rows=[[r.period, r.visits, r.billable_visits] for r in by_month.itertuples()],
+                rows=[
+                    [r.period, count(r.visits), count(r.billable_visits)]
+                    for r in by_month.itertuples()
+                ],
                 links=[drill_url("visits", selection, "month", p) for p in by_month["period"]],
             ),
             Panel(
@@ -214,13 +228,13 @@ class OverviewView(DashboardView):
                 rows=[
                     [
                         r.label,
-                        money_cell(_float(r.ncrpv)),
-                        r.visits,
-                        ratio_cell(_float(r.schedule_utilization)),
-                        ratio_cell(_float(r.arrival_rate)),
-                        ratio_cell(_float(r.poc_completion_rate)),
-                        ratio_cell(_float(r.denial_rate)),
-                        number_cell(_float(r.days_in_ar)),
+                        money(r.ncrpv),
+                        count(r.visits),
+                        pct(r.schedule_utilization),
+                        pct(r.arrival_rate),
+                        pct(r.poc_completion_rate),
+                        pct(r.denial_rate),
+                        number(r.days_in_ar),
                     ]
                     for r in by_clinic.itertuples()
                 ],
@@ -242,9 +256,7 @@ class OverviewView(DashboardView):
                     )
                 ),
                 columns=["Clinic", "Utilization"],
-                rows=[
-                    [r.label, ratio_cell(r.schedule_utilization)] for r in by_clinic.itertuples()
-                ],
+                rows=[[r.label, pct(r.schedule_utilization)] for r in by_clinic.itertuples()],
                 links=[
                     drill_url("appointments", selection, "clinic", p) for p in by_clinic["period"]
                 ],
@@ -301,6 +313,13 @@ def drill_url(
     if extra:
         query += "&" + urlencode(extra)
     return f"{reverse('dashboard-rows', args=[kind])}?{query}"
+
+
+def kpi_rows_url(name: str, selection) -> str | None:
+    """The drill-down rows behind a KPI tile's number for the selection; ``None`` for a
+    metric no row list makes up (its tile links to its definition only)."""
+    kind = METRIC_ROWS.get(name)
+    return drill_url(kind, selection) if kind else None
 
 
 def definitions(request):

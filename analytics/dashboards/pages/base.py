@@ -3,14 +3,19 @@ names for external ids, cell formats and the "compare by clinic / payer …" pan
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
 import pandas as pd
 
 from analytics.dashboards import figures
 from analytics.dashboards.documents import document, groups_frame, metric_value
-from analytics.dashboards.panels import Panel
+from analytics.dashboards.panels import Panel, _missing
+
+# The cell formats live with Panel (the Overview uses them too); pages import them here.
+from analytics.dashboards.panels import count as count
+from analytics.dashboards.panels import money as money
+from analytics.dashboards.panels import number as number
+from analytics.dashboards.panels import pct as pct
 from analytics.dashboards.views import DashboardView, drill_url
 from analytics.metrics import resolve_filters
 from billing.models import Payer
@@ -30,26 +35,6 @@ DIMENSION_TITLES = {
     "source": "Referral source",
 }
 NO_VALUE = {"payer": "no payer", "source": "no source", "clinician": "no clinician"}
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def money(value) -> str:
-    return "" if _missing(value) else f"${float(value):,.2f}"
-
-
-def pct(value) -> str:
-    return "" if _missing(value) else f"{float(value):.1%}"
-
-
-def count(value) -> str:
-    return "" if _missing(value) else f"{int(value):,}"
-
-
-def number(value, places: int = 2) -> str:
-    return "" if _missing(value) else f"{float(value):,.{places}f}"
 
 
 def as_float(value):

@@ -66,12 +66,14 @@ class DenialsView(PageView):
             [
                 {
                     "carc": key.split("|", 1)[1] or "(CLP02 = 4)",
+                    # the drill-down's ``carc`` parameter: "none" for CLP02 = 4 alone
+                    "code": key.split("|", 1)[1] or "none",
                     "cause": _root_label(key.split("|", 1)[0]),
                     "claims": claims,
                 }
                 for key, claims in sorted(carcs.items(), key=lambda item: (-item[1], item[0]))
             ],
-            columns=["carc", "cause", "claims"],
+            columns=["carc", "code", "cause", "claims"],
         )
         at_stake = selectors.open_denial_dollars(filters)
         stake_by_cause: dict[str, Decimal] = {}
@@ -125,9 +127,13 @@ class DenialsView(PageView):
                 rows=[
                     [
                         row["cause"],
-                        row["claims"],
+                        count(row["claims"]),
                         pct(row["claims"] / denied_total if denied_total else None),
                     ]
+                    for row in cause_frame.to_dict("records")
+                ],
+                links=[
+                    drill_url("claims", selection, cause=row["key"])
                     for row in cause_frame.to_dict("records")
                 ],
             ),
@@ -170,7 +176,11 @@ class DenialsView(PageView):
                 else "",
                 columns=["CARC", "Root cause", "Denied claims"],
                 rows=[
-                    [row["carc"], row["cause"], row["claims"]]
+                    [row["carc"], row["cause"], count(row["claims"])]
+                    for row in carc_frame.to_dict("records")
+                ],
+                links=[
+                    drill_url("claims", selection, carc=row["code"])
                     for row in carc_frame.to_dict("records")
                 ],
             ),

@@ -2,6 +2,11 @@
 appointments, for the same filter query string as the dashboards (narrowed to the
 clicked month, clinic, payer, clinician or source), paginated, with a CSV export.
 
+A few table rows are narrower than the filters can say; extra query parameters carry
+them (each for one kind of list only): ``episode`` (visits of one episode), ``carc``
+and ``cause`` (denied claims with that denying CARC — ``none`` for CLP02 = 4 alone —
+or root cause) and ``weekday`` + ``hour`` (attended appointments starting then).
+
 Rows come from ``analytics.selectors``, which run the metrics module's own SQL per row,
 so a list holds exactly what its number counted.
 """
@@ -10,8 +15,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -21,9 +28,11 @@ from analytics import selectors
 from analytics.dashboards.definitions import DEFINITIONS
 from analytics.dashboards.filters import DashboardFilterForm
 from analytics.dashboards.pages.base import money
+from analytics.dashboards.pages.schedule import WEEKDAYS
 from analytics.dashboards.views import DASHBOARD_PAGES, DashboardView
 from analytics.metrics import MetricFilterError
 from analytics.metrics.queries.receivables import AGING_BUCKETS
+from billing.choices import RootCause
 from clinics.services import audit_record
 from episodes.models import Episode
 
@@ -46,6 +55,17 @@ class RowKind:
     definition: str
     note: str
     columns: list[str]
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What a list is narrowed to beyond the filter form (one table row's key)."""
+
+    episode_id: int | None = None  # visits: of this episode
+    carc: str | None = None  # claims: denied, by this CARC ("" for CLP02 = 4 alone)
+    cause: str | None = None  # claims: denied, with this root cause
+    slot: tuple[int, int] | None = None  # appointments: attended, (ISO weekday, hour)
+    timezone: str = "UTC"  # the organization's (for clinics without their own)
 
 
 KINDS = {
@@ -135,8 +155,8 @@ KINDS = {
 }
 
 
-def _visit_rows(filters, episode_id) -> list[list]:
-    rows = selectors.visit_rows(filters, episode_id=episode_id)
+def _visit_rows(filters, narrowing: Narrowing) -> list[list]:
+    rows = selectors.visit_rows(filters, episode_id=narrowing.episode_id)
     details = selectors.visits_detail(rows)
     ordered = sorted(details.values(), key=lambda d: (d["date_of_service"], d["id"]))
     result = []
@@ -166,8 +186,11 @@ def _visit_rows(filters, episode_id) -> list[list]:
     return result
 
 
-def _claim_rows(filters, _episode) -> list[list]:
-    rows = selectors.claim_rows(filters)
+def _claim_rows(filters, narrowing: Narrowing) -> list[list]:
+    if narrowing.carc is not None or narrowing.cause is not None:
+        rows = selectors.denied_claim_rows(filters, carc=narrowing.carc, root_cause=narrowing.cause)
+    else:
+        rows = selectors.claim_rows(filters)
     details = selectors.claims_detail(rows)
     ordered = sorted(details.values(), key=lambda d: (d["visit__date_of_service"], d["id"]))
     result = []
@@ -203,7 +226,7 @@ def _claim_rows(filters, _episode) -> list[list]:
     return result
 
 
-def _ar_rows(filters, _episode) -> list[list]:
+def _ar_rows(filters, _narrowing: Narrowing) -> list[list]:
     rows = selectors.receivable_rows(filters)
     claim_ids = [int(key[1:]) for key in rows if key.startswith("c")]
     visit_ids = [int(key[1:]) for key in rows if key.startswith("v")]
@@ -250,7 +273,7 @@ def _ar_rows(filters, _episode) -> list[list]:
     return result
 
 
-def _episode_rows(filters, _episode) -> list[list]:
+def _episode_rows(filters, _narrowing: Narrowing) -> list[list]:
     rows = selectors.discharged_episode_rows(filters)
     details = selectors.episodes_detail(rows)
     ordered = sorted(details.values(), key=lambda d: (d["discharge_date"], d["id"]))
@@ -270,7 +293,7 @@ def _episode_rows(filters, _episode) -> list[list]:
     ]
 
 
-def _at_risk_rows(filters, _episode) -> list[list]:
+def _at_risk_rows(filters, _narrowing: Narrowing) -> list[list]:
     rows = selectors.at_risk_episode_rows(filters)
     details = selectors.episodes_detail(rows, as_of=filters.as_of_date)
     ordered = sorted(details.values(), key=lambda d: (d["start_date"], d["id"]))
@@ -287,7 +310,7 @@ def _at_risk_rows(filters, _episode) -> list[list]:
     ]
 
 
-def _referral_rows(filters, _episode) -> list[list]:
+def _referral_rows(filters, _narrowing: Narrowing) -> list[list]:
     rows = selectors.referral_rows(filters)
     details = selectors.referrals_detail(rows)
     ordered = sorted(details.values(), key=lambda d: (d["received_on"], d["id"]))
@@ -305,8 +328,11 @@ def _referral_rows(filters, _episode) -> list[list]:
     ]
 
 
-def _appointment_rows(filters, _episode) -> list[list]:
-    rows = selectors.appointment_rows(filters)
+def _appointment_rows(filters, narrowing: Narrowing) -> list[list]:
+    if narrowing.slot is not None:
+        rows = selectors.attended_in_slot(filters, narrowing.timezone, *narrowing.slot)
+    else:
+        rows = selectors.appointment_rows(filters)
     details = selectors.appointments_detail(rows)
     ordered = sorted(details.values(), key=lambda d: (d["starts_at"], d["id"]))
     return [
@@ -372,25 +398,15 @@ class DrillDownView(DashboardView):
             return render(request, self.template_name, context)
         selection = form.selection()
         context["selection"] = selection
-        episode_id = None
-        episode_external = (request.GET.get("episode") or "").strip()
         rows: list[list] = []
         try:
-            if episode_external:
-                if kind != "visits":
-                    raise MetricFilterError("an episode narrows visit lists only")
-                # Tenant-scoped: another organization's episode is simply unknown here.
-                episode_id = (
-                    Episode.objects.filter(external_id=episode_external)
-                    .values_list("pk", flat=True)
-                    .first()
-                )
-                if episode_id is None:
-                    raise MetricFilterError(f"unknown episode id: {episode_external}")
-                context["extra_query"] = f"&episode={episode_external}"
-                context["rows_title"] = f"{spec.title} of episode {episode_external}"
+            narrowing, extra, subtitle, definition = self.narrowing(request, kind)
+            if extra:
+                context["extra_query"] = "&" + urlencode(extra)
+                context["rows_title"] = f"{spec.title} {subtitle}"
+                context["definition"] = definition or spec.definition
             filters = selectors_filters(self.organization, selection)
-            rows = BUILDERS[kind](filters, episode_id)
+            rows = BUILDERS[kind](filters, narrowing)
         except MetricFilterError as error:
             context["error"] = str(error)
         audit_record(
@@ -410,6 +426,82 @@ class DrillDownView(DashboardView):
             return response
         context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, self.template_name, context)
+
+    def narrowing(
+        self, request, kind: str
+    ) -> tuple[Narrowing, list[tuple[str, str]], str, str | None]:
+        """The extra parameters of the query string: the narrowing, the parameters to
+        keep in the CSV and pager links, the words added to the list's title and the
+        definition of the number the list is behind."""
+        given = {
+            name: (request.GET.get(name) or "").strip()
+            for name in ("episode", "carc", "cause", "weekday", "hour")
+        }
+        allowed = {
+            "episode": "visits",
+            "carc": "claims",
+            "cause": "claims",
+            "weekday": "appointments",
+            "hour": "appointments",
+        }
+        for name, value in given.items():
+            if value and allowed[name] != kind:
+                raise MetricFilterError(f"{name} narrows {allowed[name]} lists only")
+        narrowing: dict[str, Any] = {"timezone": self.organization.timezone}
+        extra: list[tuple[str, str]] = []
+        words: list[str] = []
+        definition = None
+        if given["episode"]:
+            # Tenant-scoped: another organization's episode is simply unknown here.
+            episode_id = (
+                Episode.objects.filter(external_id=given["episode"])
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if episode_id is None:
+                raise MetricFilterError(f"unknown episode id: {given['episode']}")
+            narrowing["episode_id"] = episode_id
+            extra.append(("episode", given["episode"]))
+            words.append(f"of episode {given['episode']}")
+        if given["carc"]:
+            carc = given["carc"]
+            if carc.lower() == "none":
+                narrowing["carc"] = ""
+                words.append("that were denied by CLP02 = 4 (no CARC)")
+            elif CARC.fullmatch(carc):
+                narrowing["carc"] = carc.upper()
+                words.append(f"that were denied with CARC {carc.upper()}")
+            else:
+                raise MetricFilterError(f"not a CARC: {carc}")
+            extra.append(("carc", carc))
+            definition = "denials_by_carc"
+        if given["cause"]:
+            cause = given["cause"]
+            if cause not in ROOT_CAUSES:
+                raise MetricFilterError(f"unknown root cause: {cause}")
+            narrowing["cause"] = cause
+            extra.append(("cause", cause))
+            words.append(f"that were denied for {ROOT_CAUSES[cause].lower()}")
+            definition = definition or "denials_by_root_cause"
+        if given["weekday"] or given["hour"]:
+            try:
+                weekday, hour = int(given["weekday"]), int(given["hour"])
+            except ValueError:
+                weekday = hour = -1
+            if not (1 <= weekday <= 7 and 0 <= hour <= 23):
+                raise MetricFilterError("weekday (1–7) and hour (0–23) go together")
+            narrowing["slot"] = (weekday, hour)
+            extra += [("weekday", str(weekday)), ("hour", str(hour))]
+            words.append(
+                f"attended and starting on {WEEKDAYS[weekday - 1]} {hour:02d}:00–{hour:02d}:59"
+            )
+            definition = "attended_heatmap"
+        return Narrowing(**narrowing), extra, " and ".join(words), definition
+
+
+# A claim adjustment reason code (X12 CARC): digits or a letter and digits.
+CARC = re.compile(r"[A-Za-z]?[0-9]{1,3}")
+ROOT_CAUSES = {value: str(label) for value, label in RootCause.choices}
 
 
 def selectors_filters(organization, selection):

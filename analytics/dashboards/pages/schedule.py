@@ -52,10 +52,20 @@ class ScheduleView(PageView):
             [int(slots.get((day, hour), {}).get("attended", 0)) for hour in hours]
             for day in range(1, 8)
         ]
+        heat_slots = [(slot, row) for slot, row in sorted(slots.items()) if row["attended"]]
         heat_rows = [
-            [WEEKDAYS[day - 1], f"{hour:02d}:00", row["attended"], row["attended_minutes"]]
-            for (day, hour), row in sorted(slots.items())
-            if row["attended"]
+            [
+                WEEKDAYS[day - 1],
+                f"{hour:02d}:00",
+                count(row["attended"]),
+                count(row["attended_minutes"]),
+            ]
+            for (day, hour), row in heat_slots
+        ]
+        # each cell: its attended appointments (the drill-down's weekday + hour)
+        heat_links = [
+            drill_url("appointments", selection, weekday=day, hour=hour)
+            for (day, hour), _ in heat_slots
         ]
 
         grid_rows = []
@@ -149,6 +159,7 @@ class ScheduleView(PageView):
                 ),
                 columns=["Weekday", "Hour", "Attended appointments", "Attended minutes"],
                 rows=heat_rows,
+                links=heat_links,
                 note="Counts of attended appointments by the start's weekday and hour in each "
                 "clinic's local time — not utilization, which needs capacity per hour.",
             ),
