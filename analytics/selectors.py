@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Trim
 
 from analytics.metrics.filters import GroupBy, MetricFilters
 from analytics.metrics.queries.base import MetricQuery, NotAttributable, whole_set_plan
@@ -42,7 +43,15 @@ from analytics.metrics.queries.receivables import (
 )
 from analytics.metrics.queries.schedule import AppointmentQuery
 from analytics.metrics.queries.visits import VisitMoneyQuery, visit_selection
-from billing.models import Adjustment, ChargeLine, Claim, ClaimPayment, Denial, ServicePayment
+from billing.models import (
+    Adjustment,
+    ChargeLine,
+    Claim,
+    ClaimPayment,
+    Denial,
+    PatientPayment,
+    ServicePayment,
+)
 from billing.rules.authorizations import (
     Authorization as AuthorizationRule,
 )
@@ -176,15 +185,28 @@ def appointment_rows(filters: MetricFilters, key: str = "a.id") -> dict[Any, dic
     return run_keyed(AppointmentQuery, filters, key)
 
 
+# A line's own values beside the contract metrics (each group is one line): adjudicated
+# (an SVC posted to it), denied, and its net paid (Σ SVC03), net patient responsibility
+# and contract-explained reductions (CARC 59, 253) over all its remittances to date.
+LINE_VALUES = """, bool_or(adjudicated) AS adjudicated, bool_or(denied) AS denied,
+               sum(net_paid) AS net_paid, sum(net_pr) AS net_pr,
+               sum(explained) AS explained
+        """
+
+
 def line_rows(filters: MetricFilters, *, underpaid_only: bool = False) -> dict[int, dict]:
     """Per charge line on a claim with DOS in the period: expected allowed, received,
-    underpaid flag and amount — the contract metrics per line; with ``underpaid_only``
-    just the underpaid lines (filtered in SQL: a year holds hundreds of thousands)."""
-    replace_sql = ()
-    if underpaid_only:
-        final = "FROM per_line\n        GROUP BY grp"
-        replace_sql = ((final, f"{final} HAVING count(*) FILTER (WHERE {UNDERPAID}) > 0"),)
-    return run_keyed(ChargeLineContractQuery, filters, "cl.id", replace_sql=replace_sql)
+    underpaid flag and amount — the contract metrics per line — and the line's own
+    values (``LINE_VALUES``); with ``underpaid_only`` just the underpaid lines (filtered
+    in SQL: a year holds hundreds of thousands)."""
+    final = "FROM per_line\n        GROUP BY grp"
+    having = f" HAVING count(*) FILTER (WHERE {UNDERPAID}) > 0" if underpaid_only else ""
+    return run_keyed(
+        ChargeLineContractQuery,
+        filters,
+        "cl.id",
+        replace_sql=((final, f"{LINE_VALUES}{final}{having}"),),
+    )
 
 
 # -- referrals: net collected per referral ----------------------------------------------
@@ -311,37 +333,82 @@ def days_to_pay(filters: MetricFilters, dimension: str | None = "payer") -> dict
     return DaysToPayQuery(grouped).fetch() or {}
 
 
-# -- copays --------------------------------------------------------------------------------
+# -- copays and patient payments ----------------------------------------------------------
+
+# The staff member of a payment: its trimmed ``collected_by`` ("" when not recorded).
+STAFF = "coalesce(nullif(btrim(pp.collected_by), ''), '')"
+
+
+def _patient_payments(filters: MetricFilters) -> tuple[str, dict]:
+    """A ``payments`` CTE: the patient payments applied to the visits of the period (the
+    rows of the patient_paid metric — payments with the visit's id; refunds negative in
+    ``signed``) with ``at_tos``, the copay_collected_at_tos numerator's condition (kind
+    ``copay`` collected on the DOS), and the staff member — and its parameters."""
+    query = VisitMoneyQuery(replace(filters, group_by=None))
+    selection = visit_selection(query, period="v.date_of_service BETWEEN %(start)s AND %(end)s")
+    statement = f"""
+        WITH v AS MATERIALIZED ({selection}),
+        payments AS (
+            SELECT pp.id, pp.visit_id, pp.amount,
+                   CASE WHEN pp.kind = 'refund' THEN -pp.amount ELSE pp.amount END AS signed,
+                   (pp.kind = 'copay' AND pp.collected_on = v.dos) AS at_tos,
+                   {STAFF} AS staff
+            FROM billing_patientpayment pp JOIN v ON v.visit_id = pp.visit_id
+            WHERE pp.organization_id = %(org)s
+        )
+    """
+    return statement, dict(query.params)
 
 
 def copays_by_staff(filters: MetricFilters) -> list[dict]:
     """Copays collected at the time of service (the numerator of copay_collected_at_tos:
     kind ``copay``, with the visit's id, collected on its DOS) over visits in the period,
     per ``collected_by``."""
-    query = VisitMoneyQuery(replace(filters, group_by=None))
-    selection = visit_selection(query, period="v.date_of_service BETWEEN %(start)s AND %(end)s")
-    statement = f"""
-        WITH v AS MATERIALIZED ({selection})
-        SELECT coalesce(nullif(btrim(pp.collected_by), ''), '') AS staff,
-               count(*) AS payments, coalesce(sum(pp.amount), 0) AS amount
-        FROM billing_patientpayment pp JOIN v ON v.visit_id = pp.visit_id
-        WHERE pp.organization_id = %(org)s AND pp.kind = 'copay' AND pp.collected_on = v.dos
-        GROUP BY 1 ORDER BY amount DESC, staff
+    payments, params = _patient_payments(filters)
+    statement = f"""{payments}
+        SELECT staff, count(*) AS payments, coalesce(sum(amount), 0) AS collected
+        FROM payments WHERE at_tos
+        GROUP BY staff ORDER BY collected DESC, staff
     """
     with connection.cursor() as cursor:
-        cursor.execute(statement, query.params)
+        cursor.execute(statement, params)
         return [
             {"staff": staff, "payments": payments, "amount": amount}
             for staff, payments, amount in cursor.fetchall()
         ]
 
 
+def payment_rows(filters: MetricFilters, *, staff: str | None = None) -> dict[int, dict]:
+    """Per patient payment applied to a visit in the period: its signed amount (refunds
+    negative: they add up to patient_paid), collected at the time of service or not and
+    its staff member. With ``staff`` ("" for not recorded) just that staff member's copays
+    collected at the time of service: one row of ``copays_by_staff``."""
+    payments, params = _patient_payments(filters)
+    where = ""
+    if staff is not None:
+        where = "WHERE at_tos AND staff = %(staff)s"
+        params["staff"] = staff
+    statement = f"{payments} SELECT id, signed, at_tos, staff FROM payments {where}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return {
+            payment_id: {"amount": signed, "at_tos": at_tos, "staff": name}
+            for payment_id, signed, at_tos, name in cursor.fetchall()
+        }
+
+
+def staff_known(name: str) -> bool:
+    """Whether ``name`` is the (trimmed) ``collected_by`` of a patient payment of the
+    organization in scope."""
+    return PatientPayment.objects.annotate(staff=Trim("collected_by")).filter(staff=name).exists()
+
+
 # -- denials: dollars at stake ---------------------------------------------------------
 
 
-def open_denial_dollars(filters: MetricFilters) -> list[dict]:
-    """Σ ``Denial.amount`` of open denials (status ``open`` now) on claims of visits with a
-    DOS in the period, per (root cause, payer) — attributed as claims are."""
+def _open_denials(filters: MetricFilters):
+    """Open denials (status ``open`` now) on claims of visits with a DOS in the period,
+    attributed as claims are."""
     query = Denial.objects.filter(
         status="open",
         claim__visit__date_of_service__range=(filters.start, filters.end),
@@ -354,11 +421,35 @@ def open_denial_dollars(filters: MetricFilters) -> list[dict]:
         query = query.filter(claim__payer_id__in=filters.payers)
     if filters.sources:
         query = query.filter(claim__visit__episode__referral__source_id__in=filters.sources)
+    return query
+
+
+def open_denial_dollars(filters: MetricFilters) -> list[dict]:
+    """Σ ``Denial.amount`` of open denials (status ``open`` now) on claims of visits with a
+    DOS in the period, per (root cause, payer) — attributed as claims are."""
     return list(
-        query.values("root_cause", "claim__payer__name")
+        _open_denials(filters)
+        .values("root_cause", "claim__payer__name", "claim__payer__external_id")
         .annotate(amount=Sum("amount"), denials=Count("id"))
-        .order_by("-amount", "root_cause")
+        .order_by("-amount", "root_cause", "claim__payer__name")
     )
+
+
+def open_denial_rows(filters: MetricFilters, *, root_cause: str | None = None) -> dict[int, dict]:
+    """The claims behind ``open_denial_dollars`` (with ``root_cause``: behind one root
+    cause's rows): {claim id: its open denials (group, CARC, root cause, amount) and
+    their Σ amount}."""
+    query = _open_denials(filters)
+    if root_cause is not None:
+        query = query.filter(root_cause=root_cause)
+    result: dict[int, dict] = {}
+    for denial in query.values(
+        "claim_id", "group_code", "reason_code", "root_cause", "amount"
+    ).order_by("claim_id", "id"):
+        entry = result.setdefault(denial["claim_id"], {"denials": [], "amount": Decimal("0")})
+        entry["denials"].append(denial)
+        entry["amount"] += denial["amount"]
+    return result
 
 
 # -- episodes: under-scheduled patients ---------------------------------------------------
@@ -638,8 +729,12 @@ def lines_detail(line_ids) -> dict[int, dict]:
         "modifiers",
         "claim__external_id",
         "claim__payer__name",
+        "claim__payer__external_id",
         "visit__date_of_service",
         "visit__clinic__name",
+        "visit__clinic__external_id",
+        "visit__episode__patient__first_name",
+        "visit__episode__patient__last_name",
     )
     result = {row["id"]: {**row, "paid": Decimal("0")} for row in rows}
     for paid in (
@@ -651,3 +746,18 @@ def lines_detail(line_ids) -> dict[int, dict]:
     ):
         result[paid["charge_line_id"]]["paid"] = paid["total"]
     return result
+
+
+def payments_detail(payment_ids) -> dict[int, dict]:
+    rows = PatientPayment.objects.filter(pk__in=list(payment_ids)).values(
+        "id",
+        "external_id",
+        "collected_on",
+        "kind",
+        "visit__external_id",
+        "visit__date_of_service",
+        "visit__clinic__name",
+        "patient__first_name",
+        "patient__last_name",
+    )
+    return {row["id"]: row for row in rows}

@@ -282,9 +282,10 @@ DEFINITIONS: dict[str, Definition] = {
 
 # The drill-down rows behind each dashboard number (a kind of
 # ``analytics.dashboards.pages.drilldown.KINDS``): a KPI tile of the metric links to
-# that list for the page's selection. A metric missing here has no list that makes it
-# up (contract lines, open denials, sources going quiet, under-scheduled patients):
-# its tile links to its definition only.
+# that list for the page's selection (with ``METRIC_ROW_PARAMETERS``, narrowed to the
+# subset the number counts). A metric missing here has no list that makes it up
+# (sources going quiet, under-scheduled patients): its tile links to its definition
+# only.
 METRIC_ROWS: dict[str, str] = {
     # visits (their money, billable flag, copays)
     "visits": "visits",
@@ -326,4 +327,17 @@ METRIC_ROWS: dict[str, str] = {
     "cancellation_rate": "appointments",
     "no_show_rate": "appointments",
     "attended_heatmap": "appointments",
+    # charge lines on claims, against the contract
+    "expected_allowed": "lines",
+    "payer_yield": "lines",
+    "underpaid_lines": "lines",
+    # claims with open denials (the denial work queue)
+    "denial_dollars_at_stake": "claims",
+}
+
+# The drill-down page's extra parameters for a metric whose rows are a subset of its
+# list (``analytics.dashboards.pages.drilldown``).
+METRIC_ROW_PARAMETERS: dict[str, dict[str, str]] = {
+    "underpaid_lines": {"underpaid": "1"},
+    "denial_dollars_at_stake": {"open_denials": "1"},
 }

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from analytics.dashboards import figures
-from analytics.dashboards.definitions import DEFINITIONS, METRIC_ROWS
+from analytics.dashboards.definitions import DEFINITIONS, METRIC_ROW_PARAMETERS, METRIC_ROWS
 from analytics.dashboards.documents import document, groups_frame, metric_value
 from analytics.dashboards.filters import DashboardFilterForm
 from analytics.dashboards.panels import (
@@ -319,7 +319,7 @@ def kpi_rows_url(name: str, selection) -> str | None:
     """The drill-down rows behind a KPI tile's number for the selection; ``None`` for a
     metric no row list makes up (its tile links to its definition only)."""
     kind = METRIC_ROWS.get(name)
-    return drill_url(kind, selection) if kind else None
+    return drill_url(kind, selection, **METRIC_ROW_PARAMETERS.get(name, {})) if kind else None
 
 
 def definitions(request):

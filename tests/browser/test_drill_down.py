@@ -117,3 +117,79 @@ def test_overview_on_a_phone_keeps_one_line_per_clinic(browser, live_server, org
     page.screenshot(path="/tmp/ui-rows-referrals-phone.png", full_page=True)
     assert page.console_errors == []
     context.close()
+
+
+# Per row of a drill-down list: its height, and per cell its text, title, whether the
+# text is cut short and its height against the line height.
+LIST_ROWS = """() => [...document.querySelectorAll('.rows-table tbody tr')].map((row) => ({
+  height: row.getBoundingClientRect().height,
+  cells: [...row.querySelectorAll('.cell-text')].map((cell) => ({
+    text: cell.textContent,
+    title: cell.getAttribute('title'),
+    cut: cell.scrollWidth > cell.clientWidth,
+    height: cell.getBoundingClientRect().height,
+    lineHeight: parseFloat(getComputedStyle(cell).lineHeight),
+  })),
+}))"""
+
+
+def test_the_underpaid_number_opens_as_many_underpaid_lines(browser, live_server, org, member):
+    """Payers → the underpaid-lines tile → the lines list: the same count, one line per
+    row (the long payer and clinic names cut short, whole in their titles)."""
+    from tests.dashboards.test_drill_lines_payments import build_world
+
+    member(org, "owner")
+    build_world(org)
+    with tenant_context(org.pk):
+        Clinic.objects.filter(external_id="C1").update(name=LONG_CLINIC)
+    context, page = signed_in_page(browser, live_server, LAPTOP)
+    page.goto("/analytics/payers/" + PERIOD)
+    page.wait_for_function(ALL_RENDERED)
+    assert_kpis_fit(page, "payers")
+    page.screenshot(path="/tmp/ui2-payers-laptop.png", full_page=True)
+    underpaid = page.inner_text("#kpi-underpaid_lines .kpi-value")
+    assert underpaid == "2"
+    page.click("#kpi-underpaid_lines .kpi-value")
+    page.wait_for_url("**/analytics/rows/lines/**underpaid=1**")
+    assert page.inner_text("h2") == "Charge lines that were underpaid"
+    rows = page.evaluate(LIST_ROWS)
+    assert len(rows) == int(underpaid)
+    assert f"{underpaid} rows." in page.inner_text("section.card")
+    assert "Underpaid: 2 lines, $55.00 short." in page.inner_text("section.card")
+    assert len({round(row["height"]) for row in rows}) == 1, rows  # all one line high
+    for row in rows:
+        for cell in row["cells"]:
+            assert cell["height"] < 1.5 * cell["lineHeight"], cell
+    cells = [cell for row in rows for cell in row["cells"]]
+    for name in (LONG_CLINIC, "Aetna Open Access Managed Choice POS II"):
+        cell = next(cell for cell in cells if cell["text"] == name)
+        assert cell["cut"] and cell["title"] == name, cell
+    assert all(cell["title"] is None for cell in cells if cell["text"] in ("yes", "$5.00"))
+    page.screenshot(path="/tmp/ui2-rows-lines-underpaid.png", full_page=True)
+
+    # the whole list, the staff member's copays and the open denials, for a look
+    page.goto("/analytics/rows/lines/" + PERIOD)
+    page.screenshot(path="/tmp/ui2-rows-lines.png", full_page=True)
+    page.goto("/analytics/copays/" + PERIOD)
+    page.wait_for_function(ALL_RENDERED)
+    page.click("#staff-copays a.cell-label >> text=Jo")
+    page.wait_for_url("**/analytics/rows/payments/**staff=Jo**")
+    assert len(page.query_selector_all(".rows-table tbody tr")) == 2
+    page.screenshot(path="/tmp/ui2-rows-payments-jo.png", full_page=True)
+    page.goto("/analytics/denials/" + PERIOD)
+    page.wait_for_function(ALL_RENDERED)
+    page.click("#kpi-denial_dollars_at_stake .kpi-value")
+    page.wait_for_url("**/analytics/rows/claims/**open_denials=1**")
+    assert "At stake: $100.00" in page.inner_text("section.card")
+    page.screenshot(path="/tmp/ui2-rows-open-denials.png", full_page=True)
+    assert page.console_errors == []
+    context.close()
+
+    context, page = signed_in_page(browser, live_server, PHONE)
+    page.goto("/analytics/rows/lines/" + PERIOD)
+    widest = page.evaluate(WIDEST)
+    assert widest["page"] <= widest["screen"], widest
+    rows = page.evaluate(LIST_ROWS)
+    assert len(rows) == 9 and len({round(row["height"]) for row in rows}) == 1, rows
+    page.screenshot(path="/tmp/ui2-rows-lines-phone.png", full_page=True)
+    context.close()

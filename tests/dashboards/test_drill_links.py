@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from analytics.dashboards import views
-from analytics.dashboards.definitions import DEFINITIONS, METRIC_ROWS
+from analytics.dashboards.definitions import DEFINITIONS, METRIC_ROW_PARAMETERS, METRIC_ROWS
 from analytics.dashboards.pages.drilldown import KINDS
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +56,9 @@ EXPECTED_TILES = {
     },
     "dashboard-payers": {
         "ncrpv": "visits",
-        "payer_yield": None,
-        "underpaid_lines": None,
+        "payer_yield": "lines",
+        "expected_allowed": "lines",
+        "underpaid_lines": "lines",
         "net_collected_revenue": "visits",
     },
     "dashboard-denials": {
@@ -65,7 +66,7 @@ EXPECTED_TILES = {
         "denied_claims": "claims",
         "denial_rate": "claims",
         "clean_claim_rate": "claims",
-        "denial_dollars_at_stake": None,
+        "denial_dollars_at_stake": "claims",
     },
     "dashboard-ar": {"ar_aging": "ar", "days_in_ar": "ar", "ar_over_90": "ar"},
     "dashboard-copays": {"copay_collected_at_tos": "visits", "copays_by_staff": "visits"},
@@ -106,6 +107,7 @@ def csv_of(client, url: str) -> list[list[str]]:
 def test_the_metric_to_rows_mapping_names_real_lists_and_metrics():
     assert set(METRIC_ROWS.values()) <= set(KINDS)
     assert set(METRIC_ROWS) <= set(DEFINITIONS)
+    assert set(METRIC_ROW_PARAMETERS) <= set(METRIC_ROWS)
 
 
 @pytest.mark.parametrize("page", list(EXPECTED_TILES))
@@ -123,11 +125,14 @@ def test_every_kpi_tile_links_to_its_rows_and_its_definition(full_group, client_
             continue
         url = urlsplit(links["kpi-value kpi-rows"])
         assert url.path == reverse("dashboard-rows", args=[kind]), (page, name)
-        # the page's whole selection, not narrowed to anything
+        # the page's whole selection, not narrowed to anything (but the subset of the
+        # list the number counts: underpaid lines, open denials)
+        subset = {key: [value] for key, value in METRIC_ROW_PARAMETERS.get(name, {}).items()}
         assert parse_qs(url.query) == {
             "start": ["2026-03-01"],
             "end": ["2026-04-30"],
             "clinic": ["C1"],
+            **subset,
         }
 
 

@@ -26,7 +26,17 @@ PAGES = [
     "dashboard-ar",
     "dashboard-copays",
 ]
-ROW_KINDS = ["visits", "claims", "ar", "episodes", "at-risk", "referrals", "appointments"]
+ROW_KINDS = [
+    "visits",
+    "claims",
+    "ar",
+    "episodes",
+    "at-risk",
+    "referrals",
+    "appointments",
+    "lines",
+    "payments",
+]
 
 
 def csv_rows(client, name, panel, **extra):
@@ -270,7 +280,7 @@ def test_another_organizations_data_never_appears(full_group, other_org, client_
         reverse("dashboard-rows", args=["visits"]), {**PERIOD, "episode": "BETA-EP"}
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # a wrong parameter: refused, with its reason
     assert "unknown episode id: BETA-EP" in page and "No rows in this selection." in page
     response = client.get(
         reverse("dashboard-rows", args=["referrals"]), {**PERIOD, "source": "BETA-SRC"}

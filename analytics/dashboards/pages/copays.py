@@ -12,6 +12,10 @@ from analytics.dashboards.pages.base import PageView, comparison_panel, money, p
 from analytics.dashboards.panels import Panel
 from analytics.dashboards.views import _kpi, derived_kpi, drill_url
 
+# The staff member of copays whose ``collected_by`` is empty: the table's label and the
+# drill-down's ``staff`` value.
+NO_STAFF = "(not recorded)"
+
 
 def copay_frame(frame_doc: dict, labels: dict) -> pd.DataFrame:
     rows = []
@@ -46,10 +50,7 @@ class CopaysView(PageView):
         staff = selectors.copays_by_staff(self.metric_filters(selection))
         staff_total = sum((row["amount"] for row in staff), Decimal("0"))
         staff_frame = pd.DataFrame(
-            [
-                {"label": row["staff"] or "(not recorded)", "amount": float(row["amount"])}
-                for row in staff
-            ],
+            [{"label": row["staff"] or NO_STAFF, "amount": float(row["amount"])} for row in staff],
             columns=["label", "amount"],
         )
         columns = [
@@ -107,11 +108,16 @@ class CopaysView(PageView):
                 columns=["Staff member", "Payments", "Collected", "Share"],
                 rows=[
                     [
-                        row["staff"] or "(not recorded)",
+                        row["staff"] or NO_STAFF,
                         row["payments"],
                         money(row["amount"]),
                         pct(row["amount"] / staff_total if staff_total else None),
                     ]
+                    for row in staff
+                ],
+                # each staff member's copays collected at the time of service
+                links=[
+                    drill_url("payments", selection, staff=row["staff"] or NO_STAFF)
                     for row in staff
                 ],
             ),

@@ -205,6 +205,17 @@ class DenialsView(PageView):
                     ]
                     for row in at_stake
                 ],
+                links=[
+                    drill_url(
+                        "claims",
+                        selection,
+                        "payer",
+                        row["claim__payer__external_id"],
+                        open_denials=1,
+                        cause=row["root_cause"],
+                    )
+                    for row in at_stake
+                ],
                 note=f"Total open: {money(stake_total)}.",
             ),
         ]

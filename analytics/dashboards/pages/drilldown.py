@@ -1,11 +1,16 @@
-"""The rows behind a number: visits, claims, A/R balances, episodes, referrals or
-appointments, for the same filter query string as the dashboards (narrowed to the
-clicked month, clinic, payer, clinician or source), paginated, with a CSV export.
+"""The rows behind a number: visits, claims, A/R balances, episodes, referrals,
+appointments, charge lines or patient payments, for the same filter query string as
+the dashboards (narrowed to the clicked month, clinic, payer, clinician or source),
+paginated, with a CSV export.
 
 A few table rows are narrower than the filters can say; extra query parameters carry
 them (each for one kind of list only): ``episode`` (visits of one episode), ``carc``
 and ``cause`` (denied claims with that denying CARC — ``none`` for CLP02 = 4 alone —
-or root cause) and ``weekday`` + ``hour`` (attended appointments starting then).
+or root cause), ``open_denials=1`` (claims with open denials instead, by ``cause``
+the denials' root cause), ``weekday`` + ``hour`` (attended appointments starting
+then), ``underpaid=1`` (underpaid charge lines) and ``staff`` (copays collected at
+the time of service by one staff member; ``(not recorded)`` for none). A wrong value
+is a 400 with its reason.
 
 Rows come from ``analytics.selectors``, which run the metrics module's own SQL per row,
 so a list holds exactly what its number counted.
@@ -17,6 +22,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +33,8 @@ from django.shortcuts import render
 from analytics import selectors
 from analytics.dashboards.definitions import DEFINITIONS
 from analytics.dashboards.filters import DashboardFilterForm
-from analytics.dashboards.pages.base import money
+from analytics.dashboards.pages.base import money, pct
+from analytics.dashboards.pages.copays import NO_STAFF
 from analytics.dashboards.pages.schedule import WEEKDAYS
 from analytics.dashboards.views import DASHBOARD_PAGES, DashboardView
 from analytics.metrics import MetricFilterError
@@ -49,6 +56,16 @@ def _yes(flag) -> str:
     return "yes" if flag else "no"
 
 
+def _plural(number: int, word: str) -> str:
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
+
+
+class Listed(list):
+    """A list's rows, with a sentence of its totals (how they add up to the number)."""
+
+    summary = ""
+
+
 @dataclass(frozen=True)
 class RowKind:
     title: str
@@ -66,6 +83,9 @@ class Narrowing:
     cause: str | None = None  # claims: denied, with this root cause
     slot: tuple[int, int] | None = None  # appointments: attended, (ISO weekday, hour)
     timezone: str = "UTC"  # the organization's (for clinics without their own)
+    open_denials: bool = False  # claims: with open denials (``cause``: the denials')
+    underpaid: bool = False  # lines: underpaid only
+    staff: str | None = None  # payments: copays at TOS by this staff member ("": none)
 
 
 KINDS = {
@@ -152,7 +172,69 @@ KINDS = {
         "Appointments dated in the period (clinic local date).",
         ["Date", "Appointment", "Patient", "Clinic", "Clinician", "Type", "Status", "Minutes"],
     ),
+    "lines": RowKind(
+        "Charge lines",
+        "expected_allowed",
+        "Charge lines on a claim whose visit's DOS is in the period, against the claim "
+        "payer's contract; paid, PR and contract-explained reductions (CARC 59, 253) are net "
+        "of all remittances to date.",
+        [
+            "Claim",
+            "DOS",
+            "Patient",
+            "Clinic",
+            "Payer",
+            "CPT",
+            "Units",
+            "Expected allowed",
+            "Paid (SVC03 net)",
+            "PR",
+            "Contract-explained",
+            "Adjudicated",
+            "Denied",
+            "Underpaid",
+            "Short",
+        ],
+    ),
+    "payments": RowKind(
+        "Patient payments",
+        "patient_paid",
+        "Patient payments with the id of a visit whose DOS is in the period (refunds "
+        "negative); at time of service: a copay collected on the DOS.",
+        [
+            "Collected",
+            "Kind",
+            "Amount",
+            "Visit",
+            "DOS",
+            "Patient",
+            "Clinic",
+            "Staff member",
+            "At time of service",
+        ],
+    ),
 }
+
+# ``claims`` with ``open_denials=1``: the claims behind the denial dollars at stake.
+OPEN_DENIALS = RowKind(
+    "Claims with open denials",
+    "denial_dollars_at_stake",
+    "Claims of visits with a DOS in the period that have denials whose status is open now; "
+    "at stake: Σ their open denials' amounts.",
+    [
+        "Claim",
+        "DOS",
+        "Patient",
+        "Clinic",
+        "Payer",
+        "Submitted",
+        "Billed",
+        "Paid to date",
+        "Open denials (group-CARC)",
+        "Root cause",
+        "At stake",
+    ],
+)
 
 
 def _visit_rows(filters, narrowing: Narrowing) -> list[list]:
@@ -187,6 +269,8 @@ def _visit_rows(filters, narrowing: Narrowing) -> list[list]:
 
 
 def _claim_rows(filters, narrowing: Narrowing) -> list[list]:
+    if narrowing.open_denials:
+        return _open_denial_rows(filters, narrowing)
     if narrowing.carc is not None or narrowing.cause is not None:
         rows = selectors.denied_claim_rows(filters, carc=narrowing.carc, root_cause=narrowing.cause)
     else:
@@ -223,6 +307,142 @@ def _claim_rows(filters, narrowing: Narrowing) -> list[list]:
                 cause,
             ]
         )
+    return result
+
+
+def _open_denial_rows(filters, narrowing: Narrowing) -> Listed:
+    rows = selectors.open_denial_rows(filters, root_cause=narrowing.cause)
+    details = selectors.claims_detail(rows)
+    ordered = sorted(details.values(), key=lambda d: (d["visit__date_of_service"], d["id"]))
+    result = Listed()
+    for detail in ordered:
+        row = rows[detail["id"]]
+        causes = sorted({d["root_cause"] for d in row["denials"]})
+        result.append(
+            [
+                detail["external_id"],
+                detail["visit__date_of_service"],
+                _patient(detail, "visit__episode__patient__"),
+                detail["visit__clinic__name"],
+                detail["payer__name"],
+                detail["submitted_on"],
+                money(detail["billed_amount"]),
+                money(detail["paid"]),
+                "; ".join(
+                    f"{d['group_code']}-{d['reason_code']} {money(d['amount'])}"
+                    for d in row["denials"]
+                ),
+                ", ".join(ROOT_CAUSES.get(cause, cause).lower() for cause in causes),
+                money(row["amount"]),
+            ]
+        )
+    total = sum((row["amount"] for row in rows.values()), Decimal("0"))
+    denials = sum(len(row["denials"]) for row in rows.values())
+    result.summary = (
+        f"At stake: {money(total)} in {_plural(denials, 'open denial')} on "
+        f"{_plural(len(rows), 'claim')}."
+    )
+    return result
+
+
+def _line_rows(filters, narrowing: Narrowing) -> Listed:
+    rows = selectors.line_rows(filters, underpaid_only=narrowing.underpaid)
+    details = selectors.lines_detail(rows)
+    ordered = sorted(
+        details.values(),
+        key=lambda d: (d["visit__date_of_service"], d["claim__external_id"], d["id"]),
+    )
+    result = Listed()
+    for detail in ordered:
+        row = rows[detail["id"]]
+        underpaid = bool(row["underpaid_lines"])
+        result.append(
+            [
+                detail["claim__external_id"],
+                detail["visit__date_of_service"],
+                _patient(detail, "visit__episode__patient__"),
+                detail["visit__clinic__name"],
+                detail["claim__payer__name"],
+                " ".join([detail["cpt_code"], *detail["modifiers"]]),
+                detail["units"],
+                money(row["expected_allowed"])
+                if row["lines_with_contract_rate"]
+                else "no contract rate",
+                money(row["net_paid"]),
+                money(row["net_pr"]),
+                money(row["explained"]),
+                _yes(row["adjudicated"]),
+                _yes(row["denied"]),
+                _yes(underpaid),
+                money(row["underpaid_amount"]) if underpaid else "",
+            ]
+        )
+    total = {
+        name: sum((row[name] for row in rows.values()), 0)
+        for name in (
+            "expected_allowed",
+            "lines_with_contract_rate",
+            "lines_no_contract_rate",
+            "yield_received",
+            "yield_expected",
+            "lines_adjudicated",
+            "underpaid_lines",
+            "underpaid_amount",
+        )
+    }
+    parts = [
+        f"Expected allowed {money(total['expected_allowed'])} over "
+        f"{_plural(total['lines_with_contract_rate'], 'line')} with a contract rate"
+        + (
+            f" ({total['lines_no_contract_rate']:,} without)."
+            if total["lines_no_contract_rate"]
+            else "."
+        )
+    ]
+    if not narrowing.underpaid and total["yield_expected"]:
+        parts.append(
+            f"Payer yield {pct(total['yield_received'] / total['yield_expected'])}: "
+            f"{money(total['yield_received'])} paid + PR ÷ {money(total['yield_expected'])} "
+            f"expected over the {_plural(total['lines_adjudicated'], 'adjudicated line')} "
+            "with a contract rate."
+        )
+    parts.append(
+        f"Underpaid: {_plural(total['underpaid_lines'], 'line')}, "
+        f"{money(total['underpaid_amount'])} short."
+    )
+    result.summary = " ".join(parts)
+    return result
+
+
+def _payment_rows(filters, narrowing: Narrowing) -> Listed:
+    rows = selectors.payment_rows(filters, staff=narrowing.staff)
+    details = selectors.payments_detail(rows)
+    ordered = sorted(details.values(), key=lambda d: (d["collected_on"], d["id"]))
+    result = Listed()
+    for detail in ordered:
+        row = rows[detail["id"]]
+        result.append(
+            [
+                detail["collected_on"],
+                detail["kind"].replace("_", " "),
+                money(row["amount"]),
+                detail["visit__external_id"],
+                detail["visit__date_of_service"],
+                _patient(detail, "patient__"),
+                detail["visit__clinic__name"],
+                row["staff"] or NO_STAFF,
+                _yes(row["at_tos"]),
+            ]
+        )
+    total = sum((row["amount"] for row in rows.values()), Decimal("0"))
+    at_tos = [row["amount"] for row in rows.values() if row["at_tos"]]
+    result.summary = f"{_plural(len(rows), 'payment')}, {money(total)}"
+    if narrowing.staff is None:
+        result.summary += (
+            f"; copays collected at the time of service: {len(at_tos):,}, "
+            f"{money(sum(at_tos, Decimal('0')))}"
+        )
+    result.summary += "."
     return result
 
 
@@ -359,7 +579,11 @@ ROW_VISITS = {
     "at-risk": "episodes; the last visit is the latest finalized visit up to the period end.",
     "referrals": "referrals; visits are finalized visits of their episodes to date.",
     "appointments": "scheduled appointments of every status, by their local date.",
+    "lines": "charge lines on the claims of finalized visits with a date of service in the period.",
+    "payments": "patient payments applied to finalized visits (attended, with a date of "
+    "service in the period).",
 }
+OPEN_DENIALS_VISITS = "claims, each for one finalized visit with a date of service in the period."
 
 BUILDERS = {
     "visits": _visit_rows,
@@ -369,6 +593,8 @@ BUILDERS = {
     "at-risk": _at_risk_rows,
     "referrals": _referral_rows,
     "appointments": _appointment_rows,
+    "lines": _line_rows,
+    "payments": _payment_rows,
 }
 
 
@@ -401,9 +627,20 @@ class DrillDownView(DashboardView):
         rows: list[list] = []
         try:
             narrowing, extra, subtitle, definition = self.narrowing(request, kind)
+            if narrowing.open_denials:
+                spec = OPEN_DENIALS
+                context.update(
+                    page_title=f"Rows: {spec.title}",
+                    rows_title=spec.title,
+                    rows_note=spec.note,
+                    definition=spec.definition,
+                    columns=spec.columns,
+                    visit_note=OPEN_DENIALS_VISITS,
+                )
             if extra:
                 context["extra_query"] = "&" + urlencode(extra)
-                context["rows_title"] = f"{spec.title} {subtitle}"
+                if subtitle:
+                    context["rows_title"] = f"{spec.title} {subtitle}"
                 context["definition"] = definition or spec.definition
             filters = selectors_filters(self.organization, selection)
             rows = BUILDERS[kind](filters, narrowing)
@@ -414,16 +651,20 @@ class DrillDownView(DashboardView):
             actor=request.user,
             detail={"kind": kind, "query": request.GET.urlencode()[:500], "rows": len(rows)},
         )
+        if "error" in context:
+            # A parameter with a wrong value: say why, with nothing listed (nor exported).
+            return render(request, self.template_name, context, status=400)
         if request.GET.get("export") == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer)
-            writer.writerow(spec.columns)
+            writer.writerow(context["columns"])
             writer.writerows(rows)
             response = HttpResponse(buffer.getvalue(), content_type="text/csv")
             response["Content-Disposition"] = (
                 f'attachment; filename="{self.organization.slug}-{kind}-{selection.start}.csv"'
             )
             return response
+        context["rows_summary"] = getattr(rows, "summary", "")
         context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, self.template_name, context)
 
@@ -432,18 +673,19 @@ class DrillDownView(DashboardView):
     ) -> tuple[Narrowing, list[tuple[str, str]], str, str | None]:
         """The extra parameters of the query string: the narrowing, the parameters to
         keep in the CSV and pager links, the words added to the list's title and the
-        definition of the number the list is behind."""
-        given = {
-            name: (request.GET.get(name) or "").strip()
-            for name in ("episode", "carc", "cause", "weekday", "hour")
-        }
+        definition of the number the list is behind. A wrong value raises
+        ``MetricFilterError`` (the page answers 400 with its message)."""
         allowed = {
             "episode": "visits",
             "carc": "claims",
             "cause": "claims",
+            "open_denials": "claims",
             "weekday": "appointments",
             "hour": "appointments",
+            "underpaid": "lines",
+            "staff": "payments",
         }
+        given = {name: (request.GET.get(name) or "").strip() for name in allowed}
         for name, value in given.items():
             if value and allowed[name] != kind:
                 raise MetricFilterError(f"{name} narrows {allowed[name]} lists only")
@@ -451,6 +693,16 @@ class DrillDownView(DashboardView):
         extra: list[tuple[str, str]] = []
         words: list[str] = []
         definition = None
+        if given["open_denials"]:
+            if given["open_denials"] != "1":
+                raise MetricFilterError(
+                    f"open_denials takes 1 (claims with open denials): {given['open_denials']}"
+                )
+            if given["carc"]:
+                raise MetricFilterError("carc does not narrow open denials (cause does)")
+            narrowing["open_denials"] = True
+            extra.append(("open_denials", "1"))
+            definition = "denial_dollars_at_stake"
         if given["episode"]:
             # Tenant-scoped: another organization's episode is simply unknown here.
             episode_id = (
@@ -481,7 +733,10 @@ class DrillDownView(DashboardView):
                 raise MetricFilterError(f"unknown root cause: {cause}")
             narrowing["cause"] = cause
             extra.append(("cause", cause))
-            words.append(f"that were denied for {ROOT_CAUSES[cause].lower()}")
+            if given["open_denials"]:
+                words.append(f"for {ROOT_CAUSES[cause].lower()}")
+            else:
+                words.append(f"that were denied for {ROOT_CAUSES[cause].lower()}")
             definition = definition or "denials_by_root_cause"
         if given["weekday"] or given["hour"]:
             try:
@@ -496,12 +751,41 @@ class DrillDownView(DashboardView):
                 f"attended and starting on {WEEKDAYS[weekday - 1]} {hour:02d}:00–{hour:02d}:59"
             )
             definition = "attended_heatmap"
+        if given["underpaid"]:
+            if given["underpaid"] != "1":
+                raise MetricFilterError(
+                    f"underpaid takes 1 (the underpaid lines only): {given['underpaid']}"
+                )
+            narrowing["underpaid"] = True
+            extra.append(("underpaid", "1"))
+            words.append("that were underpaid")
+            definition = "underpaid_lines"
+        if given["staff"]:
+            staff = given["staff"]
+            if staff == NO_STAFF:
+                narrowing["staff"] = ""
+                words.append(
+                    "that were copays collected at the time of service with no staff member "
+                    "recorded"
+                )
+            elif len(staff) > STAFF_LENGTH or not staff.isprintable():
+                raise MetricFilterError(f"not a staff member's name: {staff[:STAFF_LENGTH]!r}")
+            elif not selectors.staff_known(staff):
+                # Tenant-scoped: another organization's staff are simply unknown here.
+                raise MetricFilterError(f"unknown staff member: {staff}")
+            else:
+                narrowing["staff"] = staff
+                words.append(f"that were copays collected at the time of service by {staff}")
+            extra.append(("staff", staff))
+            definition = "copays_by_staff"
         return Narrowing(**narrowing), extra, " and ".join(words), definition
 
 
 # A claim adjustment reason code (X12 CARC): digits or a letter and digits.
 CARC = re.compile(r"[A-Za-z]?[0-9]{1,3}")
 ROOT_CAUSES = {value: str(label) for value, label in RootCause.choices}
+# PatientPayment.collected_by's length.
+STAFF_LENGTH = 100
 
 
 def selectors_filters(organization, selection):

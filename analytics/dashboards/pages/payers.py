@@ -3,6 +3,8 @@ lines, days to pay."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from analytics import selectors
@@ -144,7 +146,7 @@ class PayersView(PageView):
                     ("Underpaid lines", "underpaid_lines", count),
                 ],
                 selection=selection,
-                drill="visits",
+                drill="lines",
                 percent=True,
             ),
             comparison_panel(
@@ -162,7 +164,9 @@ class PayersView(PageView):
                     ("Underpaid lines", "underpaid_lines", count),
                 ],
                 selection=selection,
-                drill="visits",
+                drill="lines",
+                note="The dashed line is the whole selection (group). Rows open the clinic's "
+                "charge lines (yield, underpaid lines); NCRPV's visits are on the Overview.",
                 percent=True,
             ),
             Panel(
@@ -225,11 +229,18 @@ class PayersView(PageView):
                     ]
                     for row in underpaid
                 ],
+                links=[underpaid_link(selection, row) for row in underpaid],
             ),
         ]
         kpis = [
             _kpi(name, current, prior)
-            for name in ("ncrpv", "payer_yield", "underpaid_lines", "net_collected_revenue")
+            for name in (
+                "ncrpv",
+                "payer_yield",
+                "expected_allowed",
+                "underpaid_lines",
+                "net_collected_revenue",
+            )
         ]
         return {
             "kpis": kpis,
@@ -237,3 +248,20 @@ class PayersView(PageView):
             "prior": prior_selection,
             "period_note": self.period_note,
         }
+
+
+def underpaid_link(selection, line: dict) -> str | None:
+    """The underpaid lines list narrowed to one row of the underpaid-lines table: its
+    DOS, claim payer and clinic (the line with its PR and contract reductions)."""
+    day = line["visit__date_of_service"]
+    return drill_url(
+        "lines",
+        replace(
+            selection,
+            start=day,
+            end=day,
+            payers=[line["claim__payer__external_id"]],
+            clinics=[line["visit__clinic__external_id"]],
+        ),
+        underpaid=1,
+    )
