@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import logging
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -59,6 +60,7 @@ from analytics.rollups import rebuild, refresh  # noqa: E402
 from billing.models import ChargeLine  # noqa: E402
 from billing.remittances.service import post_835_file  # noqa: E402
 from clinics.models import Membership, Organization  # noqa: E402
+from clinics.planner_statistics import after_run, analyze, bundle_tables_written  # noqa: E402
 from clinics.services import organization_create  # noqa: E402
 from episodes.imports import import_bundle  # noqa: E402
 from episodes.models import Appointment, Visit  # noqa: E402
@@ -126,11 +128,11 @@ def load(arguments) -> Organization:
     if not report.succeeded:
         raise SystemExit(f"bundle import failed: {report.errors[:5]}")
     print(f"bundle import: {seconds:.1f} s", flush=True)
+    # As the import task does after a bulk run (clinics.planner_statistics).
+    analyze(bundle_tables_written(report.as_dict()))
     files = sorted((group / "835").iterdir())
     started = time.perf_counter()
-    for path in files:
-        with tenant_context(organization.pk), open(path, "rb") as handle:
-            post_835_file(organization_id=organization.pk, fileobj=handle, filename=path.name)
+    post_files(organization.pk, files, arguments.loaders)
     print(f"835 import: {len(files)} files in {time.perf_counter() - started:.1f} s", flush=True)
     with tenant_context(organization.pk):
         built, seconds = timed(rebuild, organization.pk)
@@ -261,6 +263,57 @@ def delete_delta(organization) -> None:
         refresh(organization.pk)
 
 
+def post_files(organization_id: int, files: list[Path], loaders: int) -> None:
+    """Post the 835 files, oldest first, in ``loaders`` processes (every
+    ``loaders``-th file each; each file is its own run and transaction)."""
+    if loaders <= 1:
+        _post_share(organization_id, files)
+        return
+    connection.close()  # each child opens its own
+    context = multiprocessing.get_context("fork")
+    children = [
+        context.Process(target=_post_share, args=(organization_id, files[index::loaders]))
+        for index in range(loaders)
+    ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
+        if child.exitcode:
+            raise SystemExit(f"an 835 loader failed (exit {child.exitcode})")
+
+
+def _post_share(organization_id: int, files: list[Path]) -> None:
+    for path in files:
+        with tenant_context(organization_id), open(path, "rb") as handle:
+            report = post_835_file(
+                organization_id=organization_id, fileobj=handle, filename=path.name
+            )
+        # As the import task does after each run (clinics.planner_statistics).
+        after_run(False, report.as_dict())
+    connection.close()
+
+
+def resume(organization: Organization, arguments) -> None:
+    """Post the group's 835 files not posted yet (an interrupted load; each file is
+    one transaction), then build the rollups."""
+    group = generate(arguments)
+    with tenant_context(organization.pk), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT source_file FROM billing_remittance WHERE organization_id = %s",
+            [organization.pk],
+        )
+        posted = {row[0] for row in cursor.fetchall()}
+    files = [path for path in sorted((group / "835").iterdir()) if path.name not in posted]
+    print(f"835 files left to post: {len(files)}", flush=True)
+    started = time.perf_counter()
+    post_files(organization.pk, files, arguments.loaders)
+    print(f"835 import: {len(files)} files in {time.perf_counter() - started:.1f} s", flush=True)
+    with tenant_context(organization.pk):
+        built, seconds = timed(rebuild, organization.pk)
+    print(f"rollup build (all days, all families): {seconds:.1f} s, {built.rows_written:,} rows")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clinics", type=int, default=50)
@@ -269,6 +322,10 @@ def main() -> int:
     parser.add_argument("--delta-visits", type=int, default=10_000)
     parser.add_argument("--org", help="reuse an organization a previous run imported")
     parser.add_argument("--group", help="a generated group folder (bundle/, 835/) to import")
+    parser.add_argument("--loaders", type=int, default=1, help="processes posting the 835 files")
+    parser.add_argument(
+        "--resume", action="store_true", help="with --org: post the 835 files not posted yet"
+    )
     parser.add_argument(
         "--direct-runs", type=int, help="timed runs of the direct SQL (default requests / 5)"
     )
@@ -285,6 +342,8 @@ def main() -> int:
     if arguments.org:
         with owner_role():
             organization = Organization.objects.get(slug=arguments.org)
+        if arguments.resume:
+            resume(organization, arguments)
     else:
         organization = load(arguments)
     print(f"organization: {organization.slug}")

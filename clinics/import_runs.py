@@ -229,12 +229,7 @@ def import_run_execute(*, run_id: int) -> ImportRun:
                 report = {**report, PROFILE_FINGERPRINT: fingerprint}
             _finish(run, ImportStatus.FAILED, report, errors, message)
     else:
-        written = (
-            planner_statistics.bundle_tables_written(report)
-            if run.kind == ImportKind.BUNDLE
-            else planner_statistics.remittance_tables_written(report)
-        )
-        planner_statistics.analyze(written)
+        planner_statistics.after_run(run.kind == ImportKind.BUNDLE, report)
     return run
 
 

@@ -25,7 +25,6 @@ from django.db import connection
 
 from analytics.metrics.queries.base import (
     ALL,
-    EPISODE_SOURCE_JOIN,
     GRAIN_EPOCH,
     VISIT_PAYER_JOIN,
     MetricQuery,
@@ -35,39 +34,48 @@ from analytics.models import PatientCreditBalance, ReceivableBalance
 from analytics.rollups.read import RollupQuery
 
 
-def _events_sql() -> str:
+def _events_sql(query: MetricQuery) -> str:
     """CTEs of the ledger events of the visits with a claim and DOS in [start, end]."""
+    if query.narrow:
+        with_claim = """v.id = ANY(ARRAY(
+                SELECT bc.visit_id FROM billing_claim bc WHERE bc.organization_id = %(org)s
+                  AND bc.visit_id = ANY(ARRAY(
+                      SELECT rv.id FROM episodes_visit rv WHERE rv.organization_id = %(org)s
+                        AND rv.date_of_service BETWEEN %(start)s AND %(end)s))))"""
+    else:
+        with_claim = """EXISTS (SELECT 1 FROM billing_claim bc
+                          WHERE bc.organization_id = %(org)s AND bc.visit_id = v.id)"""
     return f"""
         v AS MATERIALIZED (
             SELECT v.id AS visit_id, v.date_of_service AS dos, v.clinic_id, v.clinician_id,
                    vp.payer_id AS visit_payer_id, vs.source_id
             FROM episodes_visit v
-            JOIN episodes_episode ve ON ve.id = v.episode_id AND ve.organization_id = %(org)s
+            {query.join_by_id("episodes_episode", "ve", "v.episode_id")}
             {VISIT_PAYER_JOIN.format(visit="v", alias="vp")}
-            {EPISODE_SOURCE_JOIN.format(alias="vs", episode="ve")}
+            {query.source_join("vs", "ve")}
             WHERE v.organization_id = %(org)s
               AND v.date_of_service BETWEEN %(start)s AND %(end)s
-              AND EXISTS (SELECT 1 FROM billing_claim bc
-                          WHERE bc.organization_id = %(org)s AND bc.visit_id = v.id)
+              AND {with_claim}
         ),
         claims AS MATERIALIZED (
             SELECT c.id, c.billed_amount, c.payer_id, v.*
             FROM billing_claim c JOIN v ON v.visit_id = c.visit_id
             WHERE c.organization_id = %(org)s
+              {query.also_among("c.visit_id", "SELECT visit_id FROM v")}
         ),
         payments AS MATERIALIZED (
             SELECT cp.id, cp.claim_id, cp.paid_amount, r.payment_date
             FROM billing_claimpayment cp
-            JOIN billing_remittance r ON r.id = cp.remittance_id AND r.organization_id = %(org)s
+            {query.join_by_id("billing_remittance", "r", "cp.remittance_id")}
             WHERE cp.organization_id = %(org)s AND r.payment_date IS NOT NULL
-              AND cp.claim_id IN (SELECT id FROM claims)
+              AND {query.among("cp.claim_id", "SELECT id FROM claims")}
         ),
         adjustments AS (
             SELECT a.claim_payment_id, sum(a.amount) AS total,
                    coalesce(sum(a.amount) FILTER (WHERE a.group_code = 'PR'), 0) AS pr
             FROM billing_adjustment a
             WHERE a.organization_id = %(org)s
-              AND a.claim_payment_id IN (SELECT id FROM payments)
+              AND {query.among("a.claim_payment_id", "SELECT id FROM payments")}
             GROUP BY a.claim_payment_id
         ),
         remitted AS (
@@ -86,6 +94,7 @@ def _events_sql() -> str:
                    CASE WHEN pp.kind = 'refund' THEN pp.amount ELSE -pp.amount END
             FROM billing_patientpayment pp JOIN v ON v.visit_id = pp.visit_id
             WHERE pp.organization_id = %(org)s
+              {query.also_among("pp.visit_id", "SELECT visit_id FROM v")}
         )"""
 
 
@@ -100,7 +109,7 @@ class ReceivableLedgerQuery(MetricQuery):
     def sql(self) -> str:
         event = f"event_day - DATE '{GRAIN_EPOCH}'"
         return f"""
-        WITH {_events_sql()},
+        WITH {_events_sql(self)},
         events AS (
             SELECT {_key("dos", "payer_id", "dos - DATE '" + GRAIN_EPOCH + "'")} AS grp,
                    billed_amount AS claim_amount, 0::numeric AS patient_amount
@@ -124,7 +133,7 @@ class PatientCreditLedgerQuery(MetricQuery):
     def sql(self) -> str:
         event = f"event_day - DATE '{GRAIN_EPOCH}'"
         return f"""
-        WITH {_events_sql()},
+        WITH {_events_sql(self)},
         daily AS (
             SELECT visit_id, event_day, sum(amount) AS amount
             FROM patient_events GROUP BY visit_id, event_day

@@ -8,6 +8,7 @@ from django.db import connection
 from clinics import planner_statistics
 from clinics.choices import ImportStatus
 from clinics.models import Clinic
+from ptrevops.tenancy.context import tenant_context
 from ptrevops.tenancy.roles import owner_role
 from tests.imports_runs.test_import_runs import _create, _execute, fake_importer  # noqa: F401
 
@@ -56,3 +57,28 @@ def test_which_tables_a_report_names():
         "billing_claimpayment",
         "billing_servicepayment",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_small_runs_add_up_to_stale_statistics(org, monkeypatch):
+    """Rows written by earlier runs count: once a table changed by a tenth of the rows
+    it was analysed with, the next run that writes to it analyses it."""
+    monkeypatch.setattr(planner_statistics, "STALE_MIN_ROWS", 10)
+    bundle = {"files": {"clinics.csv": {"created": 1, "updated": 0}}}
+    with owner_role(), connection.cursor() as cursor:
+        cursor.execute('ANALYZE "clinics_clinic"')
+    analysed_with = _reltuples("clinics_clinic")
+    with tenant_context(org.pk):
+        for number in range(max(12, int(analysed_with * 0.1) + 2)):
+            Clinic.objects.create(
+                organization=org,
+                external_id=f"S{number}",
+                name=f"Small run {number}",
+                timezone="America/Chicago",
+            )
+    assert planner_statistics.stale(["clinics_clinic", "billing_payer"]) == ["clinics_clinic"]
+    planner_statistics.after_run(True, bundle)
+    with owner_role():
+        rows = Clinic.objects.unscoped().count()
+    assert _reltuples("clinics_clinic") == rows
+    assert planner_statistics.stale(["clinics_clinic"]) == []

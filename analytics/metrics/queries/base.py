@@ -48,12 +48,6 @@ VISIT_PAYER_JOIN = """
     ) {alias} ON TRUE
 """
 
-# The referral source of an episode: through the episode's referral.
-EPISODE_SOURCE_JOIN = """
-    LEFT JOIN episodes_referral {alias}
-      ON {alias}.id = {episode}.referral_id AND {alias}.organization_id = %(org)s
-"""
-
 # The clinician of an episode: who saw the patient at its first visit.
 EPISODE_CLINICIAN_JOIN = """
     LEFT JOIN LATERAL (
@@ -67,6 +61,8 @@ EPISODE_CLINICIAN_JOIN = """
 
 # Day numbers of the grain key count from this date.
 GRAIN_EPOCH = "2000-01-01"
+# Rollup refresh ranges shorter than this are "narrow" (MetricQuery.narrow).
+NARROW_DAYS = 32
 
 
 def grain_key(attribution: Attribution) -> str:
@@ -140,6 +136,49 @@ class MetricQuery:
             ids = filters.ids(dimension)
             if ids:
                 self.params[f"ids_{dimension}"] = list(ids)
+
+    @property
+    def narrow(self) -> bool:
+        """A rollup refresh of a few days (the nightly case). Its statements are written
+        index-driven: every table is reached through an index on the range's own keys
+        (``among``, ``also_among``, ``join_by_id``) rather than hashed whole, which is
+        what the hash-join plan does to a join or ``IN`` on an organization's tables.
+        Nested loops stay off either way (see ``whole_set_plan``)."""
+        if not self.grain:
+            return False
+        return (self.filters.end - self.filters.start).days < NARROW_DAYS
+
+    def among(self, column: str, subquery: str) -> str:
+        """``column IN (subquery)``; narrow: ``column = ANY(ARRAY(subquery))``, computed
+        once and used as an index condition on the column's table."""
+        if self.narrow:
+            return f"{column} = ANY(ARRAY({subquery}))"
+        return f"{column} IN ({subquery})"
+
+    def also_among(self, column: str, subquery: str) -> str:
+        """Narrow only: `` AND column = ANY(ARRAY(subquery))``, a restriction a join
+        already implies, stated on the table's own indexed column."""
+        return f" AND {self.among(column, subquery)}" if self.narrow else ""
+
+    def join_by_id(self, table: str, alias: str, id_expression: str, *, left: bool = False) -> str:
+        """Join the organization's row of ``table`` whose id is ``id_expression``: a
+        hash join; narrow, an index probe per row (a LATERAL subquery with a LIMIT is
+        not flattened into a join). Ids are unique, so both give the same rows."""
+        kind = "LEFT JOIN" if left else "JOIN"
+        if not self.narrow:
+            return (
+                f" {kind} {table} {alias}"
+                f" ON {alias}.id = {id_expression} AND {alias}.organization_id = %(org)s"
+            )
+        return (
+            f" {kind} LATERAL (SELECT * FROM {table} one"
+            f" WHERE one.id = {id_expression} AND one.organization_id = %(org)s LIMIT 1)"
+            f" {alias} ON TRUE"
+        )
+
+    def source_join(self, alias: str, episode: str) -> str:
+        """The referral of an episode (its referral source): ``alias.source_id``."""
+        return self.join_by_id("episodes_referral", alias, f"{episode}.referral_id", left=True)
 
     def needs(self, dimension: str) -> bool:
         """Whether the SQL must compute ``dimension`` (filtered or grouped by it)."""

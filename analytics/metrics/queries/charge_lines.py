@@ -14,7 +14,6 @@ from analytics.metrics.queries.base import (
     CONTRACT_EXPLAINED_CARCS,
     CONTRACTUAL_CARC,
     DENYING_GROUPS,
-    EPISODE_SOURCE_JOIN,
     Attribution,
     MetricQuery,
     normalised_carc,
@@ -28,6 +27,11 @@ LINE_ATTRIBUTION = Attribution(
     source="vs.source_id",
     day="v.date_of_service",
 )
+
+# The visits of the period (narrow restriction of the charge lines read).
+PERIOD_VISITS = """SELECT pv.id FROM episodes_visit pv WHERE pv.organization_id = %(org)s
+    AND pv.date_of_service BETWEEN %(start)s AND %(end)s"""
+SVC_IDS = "SELECT id FROM services"
 
 # Assistant-delivered services (CQ) are paid at 85 % of the fee schedule.
 CQ_FACTOR = "0.85"
@@ -52,7 +56,7 @@ class ChargeLineContractQuery(MetricQuery):
     def sql(self) -> str:
         joins = ""
         if self.needs("source"):
-            joins += EPISODE_SOURCE_JOIN.format(alias="vs", episode="ve")
+            joins += self.source_join("vs", "ve")
         carc = normalised_carc("a.reason_code")
         return f"""
         WITH lines AS MATERIALIZED (
@@ -61,12 +65,13 @@ class ChargeLineContractQuery(MetricQuery):
                    c.payer_id, v.date_of_service AS dos,
                    {self.group(LINE_ATTRIBUTION)} AS grp
             FROM billing_chargeline cl
-            JOIN billing_claim c ON c.id = cl.claim_id AND c.organization_id = %(org)s
+            {self.join_by_id("billing_claim", "c", "cl.claim_id")}
             JOIN episodes_visit v ON v.id = cl.visit_id AND v.organization_id = %(org)s
-            JOIN episodes_episode ve ON ve.id = v.episode_id AND ve.organization_id = %(org)s
+            {self.join_by_id("episodes_episode", "ve", "v.episode_id")}
             {joins}
             WHERE cl.organization_id = %(org)s
               AND v.date_of_service BETWEEN %(start)s AND %(end)s
+              {self.also_among("cl.visit_id", PERIOD_VISITS)}
               {self.where(LINE_ATTRIBUTION)}
         ),
         priced AS (
@@ -92,11 +97,9 @@ class ChargeLineContractQuery(MetricQuery):
         services AS (
             SELECT sp.id, sp.charge_line_id AS line_id, sp.paid_amount
             FROM billing_servicepayment sp
-            JOIN billing_claimpayment cp
-              ON cp.id = sp.claim_payment_id AND cp.organization_id = %(org)s
-             AND cp.claim_id IS NOT NULL
-            WHERE sp.organization_id = %(org)s
-              AND sp.charge_line_id IN (SELECT line_id FROM lines)
+            {self.join_by_id("billing_claimpayment", "cp", "sp.claim_payment_id")}
+            WHERE sp.organization_id = %(org)s AND cp.claim_id IS NOT NULL
+              AND {self.among("sp.charge_line_id", "SELECT line_id FROM lines")}
         ),
         paid AS (
             SELECT line_id, sum(paid_amount) AS net_paid FROM services GROUP BY line_id
@@ -105,7 +108,7 @@ class ChargeLineContractQuery(MetricQuery):
         netted AS (
             SELECT s.line_id, a.group_code, {carc} AS carc, sum(a.amount) AS net
             FROM billing_adjustment a JOIN services s ON s.id = a.service_payment_id
-            WHERE a.organization_id = %(org)s
+            WHERE a.organization_id = %(org)s {self.also_among("a.service_payment_id", SVC_IDS)}
             GROUP BY s.line_id, a.group_code, {carc}
         ),
         adjusted AS (

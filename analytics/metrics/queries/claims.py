@@ -8,7 +8,6 @@ from __future__ import annotations
 from analytics.metrics.queries.base import (
     CONTRACTUAL_CARC,
     DENYING_GROUPS,
-    EPISODE_SOURCE_JOIN,
     Attribution,
     MetricQuery,
     normalised_carc,
@@ -30,6 +29,11 @@ FIRST_ADJUDICATION_ORDER = (
     "cp.claim_id, r.payment_date ASC NULLS LAST, r.file_sequence, r.id, cp.sequence, cp.id"
 )
 
+# Narrow restrictions: the remittances paid in the period; the first adjudications.
+PERIOD_REMITTANCES = """SELECT pr.id FROM billing_remittance pr WHERE pr.organization_id = %(org)s
+    AND pr.payment_date BETWEEN %(start)s AND %(end)s"""
+ADJUDICATED = "SELECT claim_payment_id FROM adjudicated"
+
 
 class FirstAdjudicationQuery(MetricQuery):
     """Per group: claims first adjudicated in period, denied claims, clean claims, and
@@ -50,7 +54,7 @@ class FirstAdjudicationQuery(MetricQuery):
     def sql(self) -> str:
         joins = ""
         if self.needs("source"):
-            joins += EPISODE_SOURCE_JOIN.format(alias="csrc", episode="ve")
+            joins += self.source_join("csrc", "ve")
         carc = normalised_carc("a.reason_code")
         return f"""
         WITH candidates AS (
@@ -60,24 +64,25 @@ class FirstAdjudicationQuery(MetricQuery):
             JOIN billing_remittance r ON r.id = cp.remittance_id AND r.organization_id = %(org)s
             WHERE cp.organization_id = %(org)s AND cp.claim_id IS NOT NULL
               AND r.payment_date BETWEEN %(start)s AND %(end)s
+              {self.also_among("cp.remittance_id", PERIOD_REMITTANCES)}
         ),
         first AS MATERIALIZED (
             SELECT DISTINCT ON (cp.claim_id)
                    cp.claim_id, cp.id AS claim_payment_id, cp.status_code, cp.paid_amount,
                    r.payment_date
             FROM billing_claimpayment cp
-            JOIN billing_remittance r ON r.id = cp.remittance_id AND r.organization_id = %(org)s
+            {self.join_by_id("billing_remittance", "r", "cp.remittance_id")}
             WHERE cp.organization_id = %(org)s
-              AND cp.claim_id IN (SELECT claim_id FROM candidates)
+              AND {self.among("cp.claim_id", "SELECT claim_id FROM candidates")}
             ORDER BY {FIRST_ADJUDICATION_ORDER}
         ),
         adjudicated AS MATERIALIZED (
             SELECT f.claim_payment_id, f.status_code, f.paid_amount,
                    {self.group(CLAIM_ATTRIBUTION)} AS grp
             FROM first f
-            JOIN billing_claim c ON c.id = f.claim_id AND c.organization_id = %(org)s
-            JOIN episodes_visit v ON v.id = c.visit_id AND v.organization_id = %(org)s
-            JOIN episodes_episode ve ON ve.id = v.episode_id AND ve.organization_id = %(org)s
+            {self.join_by_id("billing_claim", "c", "f.claim_id")}
+            {self.join_by_id("episodes_visit", "v", "c.visit_id")}
+            {self.join_by_id("episodes_episode", "ve", "v.episode_id")}
             {joins}
             WHERE f.payment_date BETWEEN %(start)s AND %(end)s
               {self.where(CLAIM_ATTRIBUTION)}
@@ -89,7 +94,7 @@ class FirstAdjudicationQuery(MetricQuery):
                     AND {carc} <> %(contractual_carc)s) AS denying
             FROM billing_adjustment a
             WHERE a.organization_id = %(org)s
-              AND a.claim_payment_id IN (SELECT claim_payment_id FROM adjudicated)
+              AND {self.among("a.claim_payment_id", ADJUDICATED)}
         ),
         -- The denying adjustment of each first adjudication (the largest if several).
         denying AS (
@@ -112,7 +117,7 @@ class FirstAdjudicationQuery(MetricQuery):
                 HAVING sum(la.amount) <> 0
             ) netted ON netted.service_payment_id = sp.id
             WHERE sp.organization_id = %(org)s
-              AND sp.claim_payment_id IN (SELECT claim_payment_id FROM adjudicated)
+              AND {self.among("sp.claim_payment_id", ADJUDICATED)}
               AND sp.paid_amount = 0
         ),
         judged AS (

@@ -6,7 +6,6 @@ from __future__ import annotations
 from analytics.metrics.queries.base import (
     ATTENDED,
     EPISODE_CLINICIAN_JOIN,
-    EPISODE_SOURCE_JOIN,
     Attribution,
     MetricQuery,
 )
@@ -33,13 +32,18 @@ REFERRAL_ATTRIBUTION = Attribution(
 COMPLETED_REASONS = ("goals_met", "plan_completed")
 DROP_OFF_REASONS = ("self_discharged", "no_show_discharge")
 
+# Narrow restrictions (MetricQuery.among): the CTEs' ids.
+EP_IDS = "SELECT id FROM ep"
+REF_IDS = "SELECT id FROM ref"
+EPISODE_IDS = "SELECT id FROM episodes"
+
 
 def episode_joins(query: MetricQuery) -> str:
     joins = ""
     if query.needs("clinician"):
         joins += EPISODE_CLINICIAN_JOIN.format(alias="efv", episode="e")
     if query.needs("source"):
-        joins += EPISODE_SOURCE_JOIN.format(alias="esrc", episode="e")
+        joins += query.source_join("esrc", "e")
     return joins
 
 
@@ -63,13 +67,13 @@ class DischargedEpisodeQuery(MetricQuery):
         ),
         visits AS (
             SELECT vv.episode_id, count(*) AS visits FROM episodes_visit vv
-            WHERE vv.organization_id = %(org)s AND vv.episode_id IN (SELECT id FROM ep)
+            WHERE vv.organization_id = %(org)s AND {self.among("vv.episode_id", EP_IDS)}
             GROUP BY vv.episode_id
         ),
         planned AS (
             SELECT poc.episode_id, sum(poc.planned_visits) AS planned
             FROM episodes_planofcare poc
-            WHERE poc.organization_id = %(org)s AND poc.episode_id IN (SELECT id FROM ep)
+            WHERE poc.organization_id = %(org)s AND {self.among("poc.episode_id", EP_IDS)}
             GROUP BY poc.episode_id
         )
         SELECT ep.grp,
@@ -117,18 +121,20 @@ class ReferralQuery(MetricQuery):
         ),
         episodes AS (
             SELECT e.id, e.referral_id FROM episodes_episode e
-            WHERE e.organization_id = %(org)s AND e.referral_id IN (SELECT id FROM ref)
+            WHERE e.organization_id = %(org)s AND {self.among("e.referral_id", REF_IDS)}
         ),
         converted AS (
             SELECT DISTINCT episodes.referral_id
             FROM episodes JOIN episodes_appointment a
               ON a.episode_id = episodes.id AND a.organization_id = %(org)s
             WHERE a.status = ANY(%(attended)s) AND a.visit_type = 'evaluation'
+              {self.also_among("a.episode_id", EPISODE_IDS)}
         ),
         visits AS (
             SELECT episodes.referral_id, count(*) AS visits
             FROM episodes JOIN episodes_visit vv
               ON vv.episode_id = episodes.id AND vv.organization_id = %(org)s
+            WHERE TRUE {self.also_among("vv.episode_id", EPISODE_IDS)}
             GROUP BY episodes.referral_id
         )
         SELECT ref.grp,

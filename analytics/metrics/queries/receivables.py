@@ -13,7 +13,6 @@ Only visits with DOS on or before D carry A/R.
 from __future__ import annotations
 
 from analytics.metrics.queries.base import (
-    EPISODE_SOURCE_JOIN,
     VISIT_PAYER_JOIN,
     Attribution,
     MetricQuery,
@@ -43,7 +42,7 @@ class ReceivablesQuery(MetricQuery):
     def sql(self) -> str:
         source_join = ""
         if self.needs("source"):
-            source_join = EPISODE_SOURCE_JOIN.format(alias="rsrc", episode="ve")
+            source_join = self.source_join("rsrc", "ve")
         payer_join = ""
         if self.needs("payer"):
             payer_join = VISIT_PAYER_JOIN.format(visit="v", alias="vp")

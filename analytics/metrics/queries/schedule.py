@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from analytics.metrics.queries.base import (
     ATTENDED,
-    EPISODE_SOURCE_JOIN,
     Attribution,
     MetricQuery,
 )
@@ -36,12 +35,9 @@ class AppointmentQuery(MetricQuery):
     def sql(self) -> str:
         joins = ""
         if self.needs("payer") or self.needs("source"):
-            joins += (
-                " LEFT JOIN episodes_episode ae"
-                " ON ae.id = a.episode_id AND ae.organization_id = %(org)s"
-            )
+            joins += self.join_by_id("episodes_episode", "ae", "a.episode_id", left=True)
         if self.needs("source"):
-            joins += EPISODE_SOURCE_JOIN.format(alias="asrc", episode="ae")
+            joins += self.source_join("asrc", "ae")
         return f"""
         SELECT {self.group(APPOINTMENT_ATTRIBUTION)} AS grp,
                coalesce(sum(a.duration_minutes) FILTER (

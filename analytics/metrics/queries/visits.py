@@ -5,7 +5,6 @@ time of service. One statement, one row per visit in a CTE, aggregated per group
 from __future__ import annotations
 
 from analytics.metrics.queries.base import (
-    EPISODE_SOURCE_JOIN,
     VISIT_PAYER_JOIN,
     Attribution,
     MetricQuery,
@@ -20,6 +19,13 @@ VISIT_ATTRIBUTION = Attribution(
 )
 
 
+V_IDS = "SELECT visit_id FROM v"
+CLAIM_IDS = "SELECT id FROM claims"
+# The charge lines of the visits of CTE ``v`` (narrow restriction of SVC reads).
+RANGE_LINES = """SELECT rl.id FROM billing_chargeline rl
+    WHERE rl.organization_id = %(org)s AND rl.visit_id = ANY(ARRAY(SELECT visit_id FROM v))"""
+
+
 def visit_selection(query: MetricQuery, *, period: str, extra_columns: str = "") -> str:
     """SELECT of the visits matching ``period`` (a condition on ``v``) and the filters,
     with their group key. Joins only what the filters and grouping need."""
@@ -27,12 +33,12 @@ def visit_selection(query: MetricQuery, *, period: str, extra_columns: str = "")
     if query.needs("payer"):
         joins += VISIT_PAYER_JOIN.format(visit="v", alias="vp")
     if query.needs("source"):
-        joins += EPISODE_SOURCE_JOIN.format(alias="vs", episode="ve")
+        joins += query.source_join("vs", "ve")
     return f"""
         SELECT v.id AS visit_id, v.date_of_service AS dos, v.episode_id,
                {query.group(VISIT_ATTRIBUTION)} AS grp{extra_columns}
         FROM episodes_visit v
-        JOIN episodes_episode ve ON ve.id = v.episode_id AND ve.organization_id = %(org)s
+        {query.join_by_id("episodes_episode", "ve", "v.episode_id")}
         {joins}
         WHERE v.organization_id = %(org)s AND {period}{query.where(VISIT_ATTRIBUTION)}
     """
@@ -56,37 +62,34 @@ class VisitMoneyQuery(MetricQuery):
             SELECT cl.visit_id, sum(cl.charge_amount) AS gross, sum(cl.units) AS units,
                    bool_or(cl.charge_amount > 0) AS billable
             FROM billing_chargeline cl
-            WHERE cl.organization_id = %(org)s AND cl.visit_id IN (SELECT visit_id FROM v)
+            WHERE cl.organization_id = %(org)s AND {self.among("cl.visit_id", V_IDS)}
             GROUP BY cl.visit_id
         ),
         -- SVC03 posted to the visit's charge lines (reversals carry negative amounts).
         line_paid AS (
             SELECT cl.visit_id, sum(sp.paid_amount) AS paid
             FROM billing_servicepayment sp
-            JOIN billing_chargeline cl
-              ON cl.id = sp.charge_line_id AND cl.organization_id = %(org)s
-            JOIN billing_claimpayment cp
-              ON cp.id = sp.claim_payment_id AND cp.organization_id = %(org)s
-             AND cp.claim_id IS NOT NULL
-            WHERE sp.organization_id = %(org)s AND cl.visit_id IN (SELECT visit_id FROM v)
+            {self.join_by_id("billing_chargeline", "cl", "sp.charge_line_id")}
+            {self.join_by_id("billing_claimpayment", "cp", "sp.claim_payment_id")}
+            WHERE sp.organization_id = %(org)s AND cp.claim_id IS NOT NULL
+              AND cl.visit_id IN (SELECT visit_id FROM v)
+              {self.also_among("sp.charge_line_id", RANGE_LINES)}
             GROUP BY cl.visit_id
         ),
         claims AS (
             SELECT c.id, c.visit_id FROM billing_claim c
-            WHERE c.organization_id = %(org)s AND c.visit_id IN (SELECT visit_id FROM v)
+            WHERE c.organization_id = %(org)s AND {self.among("c.visit_id", V_IDS)}
         ),
         claim_payments AS (
             SELECT cp.id, cp.paid_amount, claims.visit_id
             FROM billing_claimpayment cp JOIN claims ON claims.id = cp.claim_id
-            WHERE cp.organization_id = %(org)s
+            WHERE cp.organization_id = %(org)s {self.also_among("cp.claim_id", CLAIM_IDS)}
         ),
         -- A CLP with no SVC: its CLP04 counts against its claim's visit.
         claim_paid AS (
             SELECT cpx.visit_id, sum(cpx.paid_amount) AS paid
             FROM claim_payments cpx
-            WHERE NOT EXISTS (
-                SELECT 1 FROM billing_servicepayment sp
-                WHERE sp.organization_id = %(org)s AND sp.claim_payment_id = cpx.id)
+            WHERE {self._without_services("cpx.id")}
             GROUP BY cpx.visit_id
         ),
         -- (Joined, not a correlated EXISTS per claim: that rescanned the claim
@@ -102,7 +105,7 @@ class VisitMoneyQuery(MetricQuery):
                    sum(pp.amount) FILTER (
                        WHERE pp.kind = 'copay' AND pp.collected_on = v.dos) AS copay_at_tos
             FROM billing_patientpayment pp JOIN v ON v.visit_id = pp.visit_id
-            WHERE pp.organization_id = %(org)s
+            WHERE pp.organization_id = %(org)s {self.also_among("pp.visit_id", V_IDS)}
             GROUP BY pp.visit_id
         ),
         per_visit AS (
@@ -151,6 +154,18 @@ class VisitMoneyQuery(MetricQuery):
         FROM per_visit
         GROUP BY grp
         """
+
+    def _without_services(self, claim_payment: str) -> str:
+        """The claim payment has no SVC. Narrow: against the SVCs of the range's claim
+        payments only (a NOT EXISTS is an anti-join hashing every SVC)."""
+        if not self.narrow:
+            return f"""NOT EXISTS (
+                SELECT 1 FROM billing_servicepayment sp
+                WHERE sp.organization_id = %(org)s AND sp.claim_payment_id = {claim_payment})"""
+        return f"""{claim_payment} <> ALL(ARRAY(
+                SELECT sp.claim_payment_id FROM billing_servicepayment sp
+                WHERE sp.organization_id = %(org)s
+                  AND sp.claim_payment_id = ANY(ARRAY(SELECT id FROM claim_payments))))"""
 
 
 class GrossChargesWindowQuery(MetricQuery):
