@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 
 @dataclass
@@ -32,6 +34,18 @@ class Panel:
             for index, row in enumerate(self.rows)
         ]
 
+    @property
+    def table_body(self) -> SafeString:
+        """The table's ``<tr>`` rows (escaped): written here rather than by template
+        loops, which cost a node render per cell — a tenth of the Overview's time at
+        fifty clinics."""
+        if not self.rows:
+            return format_html(
+                '<tr><td colspan="{}" class="empty">No data in this selection.</td></tr>',
+                len(self.columns),
+            )
+        return mark_safe("".join(_table_row(link, row) for link, row in self.table_rows))
+
     def csv_response(self, filename_stem: str) -> HttpResponse:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -40,6 +54,26 @@ class Panel:
         response = HttpResponse(buffer.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{filename_stem}-{self.id}.csv"'
         return response
+
+
+def _table_row(link: str | None, row: list) -> str:
+    label, *cells = row
+    if link:
+        first = format_html(
+            '<a class="cell-label" href="{}" title="{} — show the rows behind this row">{}</a>',
+            link,
+            label,
+            label,
+        )
+    else:
+        first = format_html('<span class="cell-label" title="{}">{}</span>', label, label)
+    rest = format_html_join("", "<td>{}</td>", ((cell,) for cell in cells))
+    return format_html(
+        '<tr{}><td class="label-cell">{}</td>{}</tr>',
+        mark_safe(' class="drill"') if link else "",
+        first,
+        rest,
+    )
 
 
 # -- cell formats: every table writes its numbers with these (thousands separators; an

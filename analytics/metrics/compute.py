@@ -69,6 +69,8 @@ METRIC_NAMES = (
     "at_risk_episodes",
 )
 ROOT_CAUSE_MAPS = "claim_root_causes"
+# Likewise the patient credit balances (``ar_aging``'s extra): days in A/R needs none.
+CREDIT_BALANCES = "patient_credit_balances"
 # The family queries each metric is built from (``metrics=`` computes only these).
 METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
@@ -114,7 +116,8 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     # The rollups merge the per-day root-cause maps only when asked (a read of its own).
     "denials_by_root_cause": ("claims", ROOT_CAUSE_MAPS),
-    **dict.fromkeys(("days_in_ar", "ar_aging"), ("receivables", "charges_90_days")),
+    "days_in_ar": ("receivables", "charges_90_days"),
+    "ar_aging": ("receivables", "charges_90_days", CREDIT_BALANCES),
     "at_risk_episodes": ("at_risk",),
     "plb_total": ("provider_adjustments",),
 }
@@ -256,7 +259,11 @@ def _fetch(
     if source == "rollup":
         from analytics.rollups.read import rollup_queries
 
-        rolled = rollup_queries(filters, root_causes=ROOT_CAUSE_MAPS in families)
+        rolled = rollup_queries(
+            filters,
+            root_causes=ROOT_CAUSE_MAPS in families,
+            credits=CREDIT_BALANCES in families,
+        )
         for query in rolled.values():
             query.with_total = totals
         queries.update(rolled)

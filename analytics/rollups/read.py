@@ -228,10 +228,13 @@ def period_results(
     return results
 
 
-def rollup_queries(filters: MetricFilters, *, root_causes: bool = True) -> dict[str, MetricQuery]:
+def rollup_queries(
+    filters: MetricFilters, *, root_causes: bool = True, credits: bool = True
+) -> dict[str, MetricQuery]:
     """The rolled-up families of the selection, by family name; ``charges_90_days``
     (the days-in-A/R denominator) is the visits rollup's gross charges over
-    [as of − 89, as of]."""
+    [as of − 89, as of]. ``root_causes`` / ``credits``: also read the claims' root-cause
+    maps / the patient credit balances (reads of their own)."""
     from analytics.models import ROLLUPS
     from analytics.rollups.receivables import ReceivablesRollupQuery
 
@@ -240,7 +243,7 @@ def rollup_queries(filters: MetricFilters, *, root_causes: bool = True) -> dict[
         for model in ROLLUPS
         if not model.key_fields
     }
-    queries["receivables"] = ReceivablesRollupQuery(filters)
+    queries["receivables"] = ReceivablesRollupQuery(filters, credits=credits)
     as_of = filters.as_of_date
     queries["charges_90_days"] = RollupQuery(
         filters,

@@ -159,8 +159,10 @@ class ReceivablesRollupQuery(RollupQuery):
     """A/R as of D from the balance intervals open at D (and the per-visit credit
     ledger): the columns of ``ReceivablesQuery``."""
 
-    def __init__(self, filters) -> None:
+    def __init__(self, filters, *, credits: bool = True) -> None:
         super().__init__(filters, ReceivableBalance)
+        # Whether to read the patient credit balances too (only ``ar_aging`` shows them).
+        self.credits = credits
 
     def _days(self) -> str:
         # The intervals open at D (balances and credits alike).
@@ -185,6 +187,8 @@ class ReceivablesRollupQuery(RollupQuery):
 
     def fetch(self):
         rows = super().fetch()
+        if not self.credits:
+            return rows
         for row in rows.values():
             row.update(credit_count=0, credit_amount=0)
         with connection.cursor() as cursor:

@@ -456,3 +456,24 @@ def test_a_group_whose_ar_nets_to_zero_is_a_group_in_the_rollup_too(org):
             rolled = metrics_document(org, source="rollup", metrics=metrics, **JUNE_BY_PAYER)
             direct = metrics_document(org, source="direct", metrics=metrics, **JUNE_BY_PAYER)
             assert rolled == direct, _differences(rolled, direct)
+
+
+# --- what a document reads ---------------------------------------------------------
+
+
+def test_credit_balances_are_read_only_for_the_aging_metric(group, org):
+    """Days in A/R needs the A/R total only: the credits read (a scan of its own) is
+    skipped, and the value is still the direct one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    selection = {"start": QUARTER[0], "end": QUARTER[1], "group_by": "clinic"}
+    with tenant_context(org.pk):
+        ensure_fresh(org.pk)
+        for metrics, reads_credits in ((("days_in_ar",), False), (("ar_aging",), True)):
+            with CaptureQueriesContext(connection) as queries:
+                rolled = metrics_document(org, source="rollup", metrics=metrics, **selection)
+            statements = " ".join(query["sql"] for query in queries.captured_queries)
+            assert ("analytics_patientcreditbalance" in statements) is reads_credits, metrics
+            direct = metrics_document(org, source="direct", metrics=metrics, **selection)
+            assert rolled == direct, _differences(rolled, direct)
