@@ -101,7 +101,8 @@ class PayersView(PageView):
                         ),
                         y="label",
                         columns={"visit_share": "Share of visits", "net_share": "Share of net"},
-                    ).update_xaxes(tickformat=".0%")
+                        percent=True,
+                    )
                 ),
                 columns=["Payer", *[c[0] for c in mix_columns]],
                 rows=[
