@@ -240,6 +240,31 @@ class ReceivableBalance(Rollup):
         ]
 
 
+class ReceivableMovement(Rollup):
+    """A/R totals by the day each ledger row starts to count: a ledger row (DOS d,
+    event day e) is part of A/R as of D exactly when D ≥ max(d, e), so the A/R total as
+    of D is the sum of the rows here with ``day`` ≤ D — with the monthly tier, a few
+    thousand rows at the clinic tier, however much of the past is still open. Totals
+    only: aging buckets need the DOS (``ReceivableBalance``). Kept by deltas when the
+    ledger's DOS ranges are rewritten (``refresh._move_totals``); rows summing to zero
+    are dropped."""
+
+    family = "receivable_movements"
+    has_monthly_tier = True
+    claim_amount = models.DecimalField(**MONEY)
+    patient_amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        constraints = [
+            # The delta upsert's key (its index also serves the reads).
+            models.UniqueConstraint(
+                fields=["organization", "by_clinic", "monthly", "day", *ATTRIBUTES],
+                nulls_distinct=False,
+                name="armove_unique_key",
+            )
+        ]
+
+
 class PatientCreditBalance(Rollup):
     """The patient credits as intervals, derived from ``PatientCreditRollup``: per
     visit, its (negative) patient balance from one event day (``valid_from``) to the

@@ -69,8 +69,9 @@ METRIC_NAMES = (
     "at_risk_episodes",
 )
 ROOT_CAUSE_MAPS = "claim_root_causes"
-# Likewise the patient credit balances (``ar_aging``'s extra): days in A/R needs none.
-CREDIT_BALANCES = "patient_credit_balances"
+# Likewise A/R's aging buckets and credit balances (``ar_aging``): days in A/R needs
+# the A/R total alone, which the rollups keep apart (far fewer rows to read).
+AR_DETAIL = "receivable_detail"
 # The family queries each metric is built from (``metrics=`` computes only these).
 METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
@@ -117,7 +118,7 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     # The rollups merge the per-day root-cause maps only when asked (a read of its own).
     "denials_by_root_cause": ("claims", ROOT_CAUSE_MAPS),
     "days_in_ar": ("receivables", "charges_90_days"),
-    "ar_aging": ("receivables", "charges_90_days", CREDIT_BALANCES),
+    "ar_aging": ("receivables", "charges_90_days", AR_DETAIL),
     "at_risk_episodes": ("at_risk",),
     "plb_total": ("provider_adjustments",),
 }
@@ -262,7 +263,7 @@ def _fetch(
         rolled = rollup_queries(
             filters,
             root_causes=ROOT_CAUSE_MAPS in families,
-            credits=CREDIT_BALANCES in families,
+            ar_detail=AR_DETAIL in families,
         )
         for query in rolled.values():
             query.with_total = totals

@@ -229,21 +229,24 @@ def period_results(
 
 
 def rollup_queries(
-    filters: MetricFilters, *, root_causes: bool = True, credits: bool = True
+    filters: MetricFilters, *, root_causes: bool = True, ar_detail: bool = True
 ) -> dict[str, MetricQuery]:
     """The rolled-up families of the selection, by family name; ``charges_90_days``
     (the days-in-A/R denominator) is the visits rollup's gross charges over
-    [as of − 89, as of]. ``root_causes`` / ``credits``: also read the claims' root-cause
-    maps / the patient credit balances (reads of their own)."""
+    [as of − 89, as of]. ``root_causes``: also merge the claims' root-cause maps;
+    ``ar_detail``: A/R with its aging buckets and credits (the open balance intervals),
+    else its totals alone (the movements: far fewer rows)."""
     from analytics.models import ROLLUPS
-    from analytics.rollups.receivables import ReceivablesRollupQuery
+    from analytics.rollups.receivables import ReceivablesRollupQuery, ReceivableTotalsQuery
 
     queries: dict[str, MetricQuery] = {
         model.family: RollupQuery(filters, model, root_causes=root_causes)
         for model in ROLLUPS
         if not model.key_fields
     }
-    queries["receivables"] = ReceivablesRollupQuery(filters, credits=credits)
+    queries["receivables"] = (
+        ReceivablesRollupQuery(filters) if ar_detail else ReceivableTotalsQuery(filters)
+    )
     as_of = filters.as_of_date
     queries["charges_90_days"] = RollupQuery(
         filters,

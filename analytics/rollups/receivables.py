@@ -21,6 +21,8 @@ read like the balances.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection
 
 from analytics.metrics.queries.base import (
@@ -30,7 +32,7 @@ from analytics.metrics.queries.base import (
     MetricQuery,
 )
 from analytics.metrics.queries.receivables import AGING_BUCKETS, AGING_CASE
-from analytics.models import PatientCreditBalance, ReceivableBalance
+from analytics.models import PatientCreditBalance, ReceivableBalance, ReceivableMovement
 from analytics.rollups.read import RollupQuery
 
 
@@ -159,10 +161,8 @@ class ReceivablesRollupQuery(RollupQuery):
     """A/R as of D from the balance intervals open at D (and the per-visit credit
     ledger): the columns of ``ReceivablesQuery``."""
 
-    def __init__(self, filters, *, credits: bool = True) -> None:
+    def __init__(self, filters) -> None:
         super().__init__(filters, ReceivableBalance)
-        # Whether to read the patient credit balances too (only ``ar_aging`` shows them).
-        self.credits = credits
 
     def _days(self) -> str:
         # The intervals open at D (balances and credits alike).
@@ -187,8 +187,6 @@ class ReceivablesRollupQuery(RollupQuery):
 
     def fetch(self):
         rows = super().fetch()
-        if not self.credits:
-            return rows
         for row in rows.values():
             row.update(credit_count=0, credit_amount=0)
         with connection.cursor() as cursor:
@@ -205,3 +203,26 @@ class ReceivablesRollupQuery(RollupQuery):
                 key = ALL if total or not self.keyed else group
                 rows.setdefault(key, {}).update(credit_count=count, credit_amount=amount)
         return rows
+
+
+# Movements are summed from this day on: all of them.
+MOVEMENTS_SINCE = datetime.date(1900, 1, 1)
+
+
+class ReceivableTotalsQuery(RollupQuery):
+    """The A/R totals as of D (no aging buckets, no credits: days in A/R) from
+    ``ReceivableMovement``: the rows with day ≤ D — monthly rows for the whole months,
+    daily rows for D's."""
+
+    def __init__(self, filters) -> None:
+        super().__init__(filters, ReceivableMovement, span=(MOVEMENTS_SINCE, filters.as_of_date))
+
+    def sql(self) -> str:
+        return f"""
+        SELECT {self._group()} AS grp{self._total_flag()},
+               coalesce(sum(claim_amount + patient_amount), 0) AS ar_total,
+               coalesce(sum(claim_amount), 0) AS claim_balances,
+               coalesce(sum(patient_amount), 0) AS patient_balances
+        {self._from()}
+        {self._grouping()}
+        """

@@ -25,6 +25,7 @@ from analytics.models import (
     ROLLUPS,
     PatientCreditBalance,
     ReceivableBalance,
+    ReceivableMovement,
     Rollup,
     RollupDirtyDay,
 )
@@ -141,11 +142,15 @@ def _rewrite_family(cursor, model: type[Rollup], organization_id: int, ranges) -
     of each tier; the A/R ledger's balance intervals from the ledger."""
     written = 0
     for start, end in ranges:
+        if model is BALANCES_FROM:
+            _ledger_movements(cursor, organization_id, start, end, before=True)
         written += _rewrite(cursor, model, organization_id, start, end)
         if model.has_clinic_tier:
             written += _derive(cursor, model, organization_id, start, end, monthly=False)
         if model is BALANCES_FROM:
             written += _rewrite_balances(cursor, organization_id, start, end)
+            _ledger_movements(cursor, organization_id, start, end, before=False)
+            written += _move_totals(cursor, organization_id)
         if model is CREDITS_FROM:
             written += _rewrite_credits(cursor, organization_id, start, end)
     if model.has_monthly_tier:
@@ -367,6 +372,81 @@ def _insert_intervals(
         params,
     )
     return cursor.rowcount
+
+
+# The ledger's changes by the day they start to count, while a refresh applies them.
+MOVEMENTS = "ar_movement_delta"
+
+
+def _ledger_movements(cursor, organization_id: int, start, end, *, before: bool) -> None:
+    """Record the ledger rows of the DOS in [start, end] by the day each starts to count
+    (max(DOS, event day)): before their rewrite with a minus sign, after it with a plus
+    — the delta ``_move_totals`` applies. A rebuild (all days) starts the organization's
+    movements afresh instead of subtracting every row."""
+    params = {"org": organization_id, "start": start, "end": end, "sign": -1 if before else 1}
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {MOVEMENTS} (clinic_id bigint, clinician_id bigint,"
+        " payer_id bigint, source_id bigint, day date, claim_amount numeric,"
+        " patient_amount numeric) ON COMMIT DROP"
+    )
+    if before and (start, end) == ALL_TIME:
+        cursor.execute(
+            f"DELETE FROM {ReceivableMovement._meta.db_table} WHERE organization_id = %(org)s",
+            params,
+        )
+        return
+    cursor.execute(
+        f"""
+        INSERT INTO {MOVEMENTS}
+        SELECT {", ".join(ATTRIBUTES)}, greatest(day, event_day),
+               %(sign)s * sum(claim_amount), %(sign)s * sum(patient_amount)
+        FROM {BALANCES_FROM._meta.db_table}
+        WHERE organization_id = %(org)s AND NOT by_clinic AND NOT monthly
+          AND day BETWEEN %(start)s AND %(end)s
+        GROUP BY {", ".join(ATTRIBUTES)}, greatest(day, event_day)
+        """,
+        params,
+    )
+
+
+def _move_totals(cursor, organization_id: int) -> int:
+    """Add the recorded ledger changes to ``ReceivableMovement`` (every tier), drop the
+    rows they bring to zero, and clear the record."""
+    table = ReceivableMovement._meta.db_table
+    params = {"org": organization_id}
+    written = 0
+    for by_clinic in (False, True):
+        kept = ["clinic_id"] if by_clinic else ATTRIBUTES
+        selected = ", ".join(name if name in kept else "NULL::bigint" for name in ATTRIBUTES)
+        for monthly in (False, True):
+            period = "date_trunc('month', day)::date" if monthly else "day"
+            cursor.execute(
+                f"""
+                INSERT INTO {table} AS m (organization_id, monthly, by_clinic, day,
+                    {", ".join(ATTRIBUTES)}, claim_amount, patient_amount)
+                SELECT %(org)s, {monthly}, {by_clinic}, {period}, {selected},
+                       sum(claim_amount), sum(patient_amount)
+                FROM {MOVEMENTS}
+                GROUP BY {period}, {", ".join(kept)}
+                HAVING sum(claim_amount) <> 0 OR sum(patient_amount) <> 0
+                ON CONFLICT ON CONSTRAINT armove_unique_key DO UPDATE
+                SET claim_amount = m.claim_amount + EXCLUDED.claim_amount,
+                    patient_amount = m.patient_amount + EXCLUDED.patient_amount
+                """,
+                params,
+            )
+            written += cursor.rowcount
+    cursor.execute(
+        f"""
+        DELETE FROM {table} WHERE organization_id = %(org)s
+          AND claim_amount = 0 AND patient_amount = 0
+          AND day IN (SELECT day FROM {MOVEMENTS}
+                      UNION SELECT date_trunc('month', day)::date FROM {MOVEMENTS})
+        """,
+        params,
+    )
+    cursor.execute(f"TRUNCATE {MOVEMENTS}")
+    return written
 
 
 def _require_scope(organization_id: int) -> None:

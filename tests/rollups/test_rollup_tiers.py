@@ -27,6 +27,7 @@ from analytics.models import (
     ROLLUPS,
     ClaimRollup,
     ReceivableBalance,
+    ReceivableMovement,
     ReceivableRollup,
 )
 from analytics.rollups import ensure_fresh, rebuild
@@ -113,8 +114,16 @@ def _measured(row: dict, measures: list[str]) -> dict:
 
 def _assert_tiers_are_sums(model) -> None:
     """Clinic-tier rows = full-tier rows summed per clinic (daily and monthly);
-    monthly rows = daily rows of the same tier summed per month."""
+    monthly rows = daily rows of the same tier summed per month (the movements keep
+    no row that sums to zero)."""
     measures = model.measures()
+
+    def summed(expected: dict) -> dict:
+        sums = {key: _measured(value, measures) for key, value in expected.items()}
+        if model is ReceivableMovement:
+            sums = {key: value for key, value in sums.items() if any(value.values())}
+        return sums
+
     rows = _rows(model)
     keys = model.key_fields
     if model.has_clinic_tier:
@@ -130,7 +139,7 @@ def _assert_tiers_are_sums(model) -> None:
                 key = (row["monthly"], row["day"], row["clinic_id"], *(row[k] for k in keys))
                 assert key not in actual, (model.__name__, key)
                 actual[key] = _measured(row, measures)
-        assert actual == {key: _measured(v, measures) for key, v in expected.items()}, model
+        assert actual == summed(expected), model
     else:
         assert not any(row["by_clinic"] for row in rows), model
     if model.has_monthly_tier:
@@ -149,7 +158,7 @@ def _assert_tiers_are_sums(model) -> None:
                 key += tuple(row[k] for k in keys)
                 assert key not in actual, (model.__name__, key)
                 actual[key] = _measured(row, measures)
-        assert actual == {key: _measured(v, measures) for key, v in expected.items()}, model
+        assert actual == summed(expected), model
     else:
         assert not any(row["monthly"] for row in rows), model
 
@@ -192,7 +201,7 @@ def _assert_balances_follow_the_ledger() -> None:
 def _snapshot() -> dict[str, list]:
     """Every rollup table's rows (every tier, the balance intervals), ids aside."""
     tables = {}
-    for model in (*ROLLUPS, ReceivableBalance):
+    for model in (*ROLLUPS, ReceivableBalance, ReceivableMovement):
         rows = [
             tuple(
                 json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
@@ -210,7 +219,7 @@ def _snapshot() -> dict[str, list]:
 def test_whole_months_and_the_clinic_tier_equal_direct(group, org):
     with tenant_context(org.pk):
         ensure_fresh(org.pk)
-        for model in ROLLUPS:
+        for model in (*ROLLUPS, ReceivableMovement):
             _assert_tiers_are_sums(model)
         _assert_balances_follow_the_ledger()  # both tiers of the A/R intervals
         # Denials in several root causes, spread over clinic-tier months: the merge
@@ -406,7 +415,7 @@ def test_a_credit_then_payments_and_a_clinic_move_refresh_like_a_rebuild(group, 
         _same(org, start=D(2026, 6, 1), end=D(2026, 6, 30), group_by="clinic")
         _same(org, start=QUARTER[0], end=QUARTER[1], clinics=[other.external_id])
 
-        for model in ROLLUPS:
+        for model in (*ROLLUPS, ReceivableMovement):
             _assert_tiers_are_sums(model)
         incremental = _snapshot()
         rebuild(org.pk)
@@ -461,19 +470,79 @@ def test_a_group_whose_ar_nets_to_zero_is_a_group_in_the_rollup_too(org):
 # --- what a document reads ---------------------------------------------------------
 
 
-def test_credit_balances_are_read_only_for_the_aging_metric(group, org):
-    """Days in A/R needs the A/R total only: the credits read (a scan of its own) is
-    skipped, and the value is still the direct one."""
+def test_days_in_ar_reads_the_movements_and_aging_the_intervals(group, org):
+    """Days in A/R needs the A/R total only: it is read from the movements, and neither
+    the open intervals nor the credits are; the aging reads those. Both equal direct."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     selection = {"start": QUARTER[0], "end": QUARTER[1], "group_by": "clinic"}
     with tenant_context(org.pk):
         ensure_fresh(org.pk)
-        for metrics, reads_credits in ((("days_in_ar",), False), (("ar_aging",), True)):
+        for metrics, detail in ((("days_in_ar",), False), (("ar_aging",), True)):
             with CaptureQueriesContext(connection) as queries:
                 rolled = metrics_document(org, source="rollup", metrics=metrics, **selection)
             statements = " ".join(query["sql"] for query in queries.captured_queries)
-            assert ("analytics_patientcreditbalance" in statements) is reads_credits, metrics
+            assert ("analytics_patientcreditbalance" in statements) is detail, metrics
+            assert ("analytics_receivablebalance" in statements) is detail, metrics
+            assert ("analytics_receivablemovement" in statements) is not detail, metrics
             direct = metrics_document(org, source="direct", metrics=metrics, **selection)
             assert rolled == direct, _differences(rolled, direct)
+        # The totals from the movements, as of event days, grouped and filtered.
+        clinic = _clinics()[0]
+        for as_of in [*_event_days(), D(2031, 1, 1)]:
+            for extra in ({}, {"group_by": "payer"}, {"group_by": "month"}, {"clinics": [clinic]}):
+                _same(
+                    org,
+                    start=QUARTER[0],
+                    end=QUARTER[1],
+                    as_of=as_of,
+                    metrics=("days_in_ar",),
+                    **extra,
+                )
+
+
+def test_movements_sum_to_the_ledger_as_of_any_day(group, org):
+    """Σ movements with day ≤ D (either tier, daily or monthly for whole months) = Σ
+    ledger rows with DOS ≤ D and event day ≤ D, for D around every event day."""
+    with tenant_context(org.pk):
+        ensure_fresh(org.pk)
+        ledger = _rows(ReceivableRollup)
+        moves = _rows(ReceivableMovement)
+        _assert_tiers_are_sums(ReceivableMovement)
+        days = sorted({row["event_day"] for row in ledger} | {row["day"] for row in ledger})
+        for as_of in days[:: max(1, len(days) // 25)] + [days[-1], D(2031, 1, 1)]:
+            expected = sum(
+                row["claim_amount"] + row["patient_amount"]
+                for row in ledger
+                if row["day"] <= as_of and row["event_day"] <= as_of
+            )
+            for by_clinic in (False, True):
+                got = sum(
+                    row["claim_amount"] + row["patient_amount"]
+                    for row in moves
+                    if row["by_clinic"] is by_clinic and not row["monthly"] and row["day"] <= as_of
+                )
+                assert got == expected, (as_of, by_clinic)
+            assert all(row["claim_amount"] or row["patient_amount"] for row in moves)
+
+
+def test_a_payment_before_the_visit_counts_from_the_dos(org):
+    """A copay taken days before the visit is in A/R only once the DOS is on or before
+    D (as the direct SQL has it): the movement counts from max(DOS, collection day)."""
+    dos = D(2026, 3, 10)
+    with tenant_context(org.pk):
+        b = Builder(org)
+        clinic = b.clinic("C1")
+        payer = b.payer("P1")
+        visit = b.visit(b.episode(clinic, payer=payer), b.clinician("T1", clinic), dos)
+        claim = b.claim(visit, payer, "100.00")
+        b.charge(visit, "97110", 1, "100.00", claim=claim)
+        b.clp(b.remittance(D(2026, 3, 20)), claim, "1", "70.00")
+        _payment(visit, "prepaid", "copay", "20.00", dos - 9 * DAY)
+        for as_of in (dos - 9 * DAY, dos - DAY, dos, dos + 10 * DAY, dos + 30 * DAY):
+            rolled = _same(
+                org, start=D(2026, 3, 1), end=D(2026, 3, 31), as_of=as_of, metrics=("days_in_ar",)
+            )
+            total = rolled["metrics"]["days_in_ar"]["numerator"]
+            assert total == ("0.00" if as_of < dos else total), as_of
