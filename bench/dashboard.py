@@ -337,6 +337,7 @@ def main() -> int:
     )
     arguments = parser.parse_args()
     logging.getLogger("ptrevops").setLevel(logging.WARNING)  # one log line per request
+    logging.getLogger("clinics.planner_statistics").setLevel(logging.WARNING)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
     if arguments.org:
@@ -412,6 +413,8 @@ def time_delta(organization, visits: int) -> int:
         f"  incremental refresh: {seconds:.2f} s ({report.dirty_days} dirty days, "
         f"{spans} ranges, {report.rows_written:,} rows written)"
     )
+    for family, spent in sorted(report.family_seconds.items(), key=lambda item: -item[1]):
+        print(f"    {family:<20} {spent:6.2f} s  {len(report.ranges[family])} ranges")
     delete_delta(organization)
     return 0
 
