@@ -414,7 +414,8 @@ def time_delta(organization, visits: int) -> int:
         f"{spans} ranges, {report.rows_written:,} rows written)"
     )
     for family, spent in sorted(report.family_seconds.items(), key=lambda item: -item[1]):
-        print(f"    {family:<20} {spent:6.2f} s  {len(report.ranges[family])} ranges")
+        spans = ", ".join(f"{a}…{b}" for a, b in report.ranges[family])
+        print(f"    {family:<20} {spent:6.2f} s  {spans}")
     delete_delta(organization)
     return 0
 

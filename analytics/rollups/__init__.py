@@ -24,6 +24,24 @@ def ensure_fresh(organization_id: int) -> RefreshReport | None:
     return None
 
 
+def analyze_stale_rollups() -> None:
+    """Fresh planner statistics for the rollup tables a refresh changed by a tenth or
+    more (a first build writes millions of rows; see clinics.planner_statistics)."""
+    from analytics.models import (
+        ROLLUPS,
+        PatientCreditBalance,
+        ReceivableBalance,
+        ReceivableMovement,
+    )
+    from clinics import planner_statistics
+
+    tables = [
+        model._meta.db_table
+        for model in (*ROLLUPS, ReceivableBalance, PatientCreditBalance, ReceivableMovement)
+    ]
+    planner_statistics.analyze(planner_statistics.stale(tables))
+
+
 def refresh_after_import(organization_id: int) -> RefreshReport | None:
     """The import task's last step: rewrite the days its runs touched, in a
     transaction of its own (the runs have committed; if this fails, the dirty marks
@@ -34,11 +52,13 @@ def refresh_after_import(organization_id: int) -> RefreshReport | None:
         report = ensure_fresh(organization_id)
     if report is not None:
         logger.info("rollups refreshed", extra={"rollup_refresh": report.as_dict()})
+        analyze_stale_rollups()
     return report
 
 
 __all__ = [
     "RefreshReport",
+    "analyze_stale_rollups",
     "ensure_fresh",
     "has_dirty_days",
     "rebuild",

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from analytics.rollups import rebuild, refresh
+from analytics.rollups import analyze_stale_rollups, rebuild, refresh
 from clinics.management.commands._import_cli import organization_by_slug
 from ptrevops.tenancy.context import tenant_context
 
@@ -22,4 +22,5 @@ class Command(BaseCommand):
         organization = organization_by_slug(org)
         with tenant_context(organization.pk):
             report = (rebuild if full else refresh)(organization.pk)
+        analyze_stale_rollups()
         self.stdout.write(json.dumps(report.as_dict(), indent=2))

@@ -146,7 +146,11 @@ class MetricQuery:
         Nested loops stay off either way (see ``whole_set_plan``)."""
         if not self.grain:
             return False
-        return (self.filters.end - self.filters.start).days < NARROW_DAYS
+        return (self.filters.end - self.filters.start).days < NARROW_DAYS * self.narrow_scale
+
+    # How many times NARROW_DAYS a range of this family may span and still be narrow:
+    # families with few rows a day (referrals) stay index-driven over longer ranges.
+    narrow_scale = 1
 
     def among(self, column: str, subquery: str) -> str:
         """``column IN (subquery)``; narrow: ``column = ANY(ARRAY(subquery))``, computed

@@ -162,10 +162,14 @@ class VisitMoneyQuery(MetricQuery):
             return f"""NOT EXISTS (
                 SELECT 1 FROM billing_servicepayment sp
                 WHERE sp.organization_id = %(org)s AND sp.claim_payment_id = {claim_payment})"""
-        return f"""{claim_payment} <> ALL(ARRAY(
-                SELECT sp.claim_payment_id FROM billing_servicepayment sp
-                WHERE sp.organization_id = %(org)s
-                  AND sp.claim_payment_id = ANY(ARRAY(SELECT id FROM claim_payments))))"""
+        # (Not ``<> ALL(ARRAY(…))``: that compares every claim payment with every SVC's,
+        # quadratic — minutes for a few months of a large group.)
+        return f"""NOT EXISTS (
+                SELECT 1 FROM (
+                    SELECT sp.claim_payment_id FROM billing_servicepayment sp
+                    WHERE sp.organization_id = %(org)s
+                      AND sp.claim_payment_id = ANY(ARRAY(SELECT id FROM claim_payments))
+                ) svc WHERE svc.claim_payment_id = {claim_payment})"""
 
 
 class GrossChargesWindowQuery(MetricQuery):
