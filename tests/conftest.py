@@ -12,6 +12,27 @@ from ptrevops.tenancy.context import tenant_context
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """No autovacuum on the test database's tables. A test holds its rows uncommitted
+    for its whole length; an autovacuum pass then records the tables as empty
+    (``reltuples`` 0 over hundreds of pages: in-progress inserts are not counted), and
+    the next statements are planned as nested loops over "empty" tables — minutes for
+    a fee-schedule trigger or an 835 posting in the embedded run, whose server has
+    autovacuum on."""
+    from django.db import connection
+
+    from ptrevops.tenancy.roles import owner_role
+
+    with django_db_blocker.unblock(), owner_role(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('ALTER TABLE %I SET (autovacuum_enabled = off)', tablename)"
+            " FROM pg_tables WHERE schemaname = current_schema()"
+        )
+        for (statement,) in cursor.fetchall():
+            cursor.execute(statement)
+
+
 def _organization(slug: str, name: str):
     organization, _, _ = organization_create(
         slug=slug, name=name, owner_email=f"owner@{slug}.test", owner_password=PASSWORD
