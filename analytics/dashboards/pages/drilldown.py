@@ -285,13 +285,7 @@ def _claim_rows(filters, narrowing: Narrowing) -> list[list]:
             cause += f" (CARC {row['carc']})"
         result.append(
             [
-                detail["external_id"],
-                detail["visit__date_of_service"],
-                _patient(detail, "visit__episode__patient__"),
-                detail["visit__clinic__name"],
-                detail["payer__name"],
-                detail["submitted_on"],
-                money(detail["billed_amount"]),
+                *_claim_cells(detail),
                 "; ".join(
                     f"{p['remittance__payment_date']} CLP02={p['status_code']} "
                     f"{money(p['paid_amount'])}"
@@ -310,6 +304,20 @@ def _claim_rows(filters, narrowing: Narrowing) -> list[list]:
     return result
 
 
+def _claim_cells(detail: dict) -> list:
+    """The first cells of a claims list row: claim, DOS, patient, clinic, payer,
+    submitted, billed (``selectors.claims_detail``)."""
+    return [
+        detail["external_id"],
+        detail["visit__date_of_service"],
+        _patient(detail, "visit__episode__patient__"),
+        detail["visit__clinic__name"],
+        detail["payer__name"],
+        detail["submitted_on"],
+        money(detail["billed_amount"]),
+    ]
+
+
 def _open_denial_rows(filters, narrowing: Narrowing) -> Listed:
     rows = selectors.open_denial_rows(filters, root_cause=narrowing.cause)
     details = selectors.claims_detail(rows)
@@ -320,13 +328,7 @@ def _open_denial_rows(filters, narrowing: Narrowing) -> Listed:
         causes = sorted({d["root_cause"] for d in row["denials"]})
         result.append(
             [
-                detail["external_id"],
-                detail["visit__date_of_service"],
-                _patient(detail, "visit__episode__patient__"),
-                detail["visit__clinic__name"],
-                detail["payer__name"],
-                detail["submitted_on"],
-                money(detail["billed_amount"]),
+                *_claim_cells(detail),
                 money(detail["paid"]),
                 "; ".join(
                     f"{d['group_code']}-{d['reason_code']} {money(d['amount'])}"
