@@ -28,3 +28,28 @@ def test_a_multiple_select_matches_djangos_choices_and_selection():
     assert [" ".join(o.split()) for o in _options(mine)] == [
         " ".join(o.split()) for o in _options(django)
     ]
+
+
+def test_a_value_with_quotes_cannot_break_out_of_its_attribute():
+    html = QuickSelect(choices=[('x" onmouseover="alert(1)', "Evil")]).render("payer", "", {})
+    assert 'value="x&quot; onmouseover=&quot;alert(1)"' in html
+    assert 'onmouseover="' not in html
+
+
+def test_plain_choice_fields_still_reject_a_value_not_offered():
+    from analytics.dashboards.filters import PlainChoiceField, PlainMultipleChoiceField
+
+    single = PlainChoiceField(required=False, widget=QuickSelect)
+    single.choices = [("", "All"), ("P1", "Payer one")]
+    assert single.clean("P1") == "P1"
+    assert single.widget.choices == [("", "All"), ("P1", "Payer one")]
+    multiple = PlainMultipleChoiceField(required=False, widget=QuickSelectMultiple)
+    multiple.choices = [("C1", "One")]
+    assert multiple.clean(["C1"]) == ["C1"]
+    for field, value in ((single, "P2"), (multiple, ["C1", "C9"])):
+        try:
+            field.clean(value)
+        except forms.ValidationError as error:
+            assert error.code == "invalid_choice"
+        else:
+            raise AssertionError(f"{value!r} was accepted")
