@@ -198,8 +198,8 @@ def _next_month(day: datetime.date) -> datetime.date:
 
 # Period labels as split_period writes them (YYYY-MM, ISO YYYY-Www).
 PERIOD_LABELS = {
-    "month": "to_char(day, 'YYYY-MM')",
-    "week": "to_char(day, 'IYYY-\"W\"IW')",
+    "month": "to_char(day::timestamp, 'YYYY-MM')",
+    "week": "to_char(day::timestamp, 'IYYY-\"W\"IW')",
 }
 
 

@@ -242,7 +242,7 @@ def _derive(
         f" AND by_clinic = {by_clinic} AND day BETWEEN %(start)s AND %(end)s",
         params,
     )
-    period = "date_trunc('month', day)::date" if monthly else "day"
+    period = "date_trunc('month', day::timestamp)::date" if monthly else "day"
     kept = ["clinic_id"] if by_clinic else ATTRIBUTES
     keys = [*kept, *model.key_fields]
     selected = [*keys, *("NULL" for name in ATTRIBUTES if name not in kept)]
@@ -422,11 +422,12 @@ def _move_totals(cursor, organization_id: int) -> int:
     table = ReceivableMovement._meta.db_table
     params = {"org": organization_id}
     written = 0
+    emptied: list[int] = []
     for by_clinic in (False, True):
         kept = ["clinic_id"] if by_clinic else ATTRIBUTES
         selected = ", ".join(name if name in kept else "NULL::bigint" for name in ATTRIBUTES)
         for monthly in (False, True):
-            period = "date_trunc('month', day)::date" if monthly else "day"
+            period = "date_trunc('month', day::timestamp)::date" if monthly else "day"
             cursor.execute(
                 f"""
                 INSERT INTO {table} AS m (organization_id, monthly, by_clinic, day,
@@ -439,19 +440,19 @@ def _move_totals(cursor, organization_id: int) -> int:
                 ON CONFLICT ON CONSTRAINT armove_unique_key DO UPDATE
                 SET claim_amount = m.claim_amount + EXCLUDED.claim_amount,
                     patient_amount = m.patient_amount + EXCLUDED.patient_amount
+                RETURNING m.id, m.claim_amount = 0 AND m.patient_amount = 0
                 """,
                 params,
             )
             written += cursor.rowcount
-    cursor.execute(
-        f"""
-        DELETE FROM {table} WHERE organization_id = %(org)s
-          AND claim_amount = 0 AND patient_amount = 0
-          AND day IN (SELECT day FROM {MOVEMENTS}
-                      UNION SELECT date_trunc('month', day)::date FROM {MOVEMENTS})
-        """,
-        params,
-    )
+            emptied += [row_id for row_id, empty in cursor.fetchall() if empty]
+    # Only rows this refresh changed can have reached zero: deleted by id (a scan for
+    # zero rows on the days touched read the whole tier: 0.66 s at 50 clinics).
+    if emptied:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE organization_id = %(org)s AND id = ANY(%(ids)s)",
+            {**params, "ids": emptied},
+        )
     cursor.execute(f"TRUNCATE {MOVEMENTS}")
     return written
 
