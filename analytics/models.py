@@ -246,13 +246,16 @@ class ReceivableMovement(Rollup):
     of D is the sum of the rows here with ``day`` ≤ D — with the monthly tier, a few
     thousand rows at the clinic tier, however much of the past is still open. Totals
     only: aging buckets need the DOS (``ReceivableBalance``). Kept by deltas when the
-    ledger's DOS ranges are rewritten (``refresh._move_totals``); rows summing to zero
-    are dropped."""
+    ledger's DOS ranges are rewritten (``refresh._move_totals``). ``ledger_rows`` counts
+    the ledger rows behind a row, so that a group whose amounts net to zero (a claim
+    paid in full) is still a group as of D, as in the direct query; a row is dropped
+    when no ledger row is left behind it."""
 
     family = "receivable_movements"
     has_monthly_tier = True
     claim_amount = models.DecimalField(**MONEY)
     patient_amount = models.DecimalField(**MONEY)
+    ledger_rows = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -202,6 +202,12 @@ class ReceivablesRollupQuery(RollupQuery):
             for group, total, count, amount in cursor.fetchall():
                 key = ALL if total or not self.keyed else group
                 rows.setdefault(key, {}).update(credit_count=count, credit_amount=amount)
+        if self.keyed:
+            # A group whose balances all net to zero has no open interval but is a
+            # group of the direct query (it has claims with DOS ≤ D): the movements
+            # list every such group.
+            for group in ReceivableTotalsQuery(self.filters).groups():
+                rows.setdefault(group, {"credit_count": 0, "credit_amount": 0})
         return rows
 
 
@@ -226,3 +232,10 @@ class ReceivableTotalsQuery(RollupQuery):
         {self._from()}
         {self._grouping()}
         """
+
+    def groups(self) -> list:
+        """The groups with a ledger row as of D (zero totals included)."""
+        source = self._from()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT {self._group()} {source}", self.params)
+            return [group for (group,) in cursor.fetchall()]

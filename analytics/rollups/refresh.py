@@ -394,7 +394,7 @@ def _ledger_movements(cursor, organization_id: int, start, end, *, before: bool)
     cursor.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {MOVEMENTS} (clinic_id bigint, clinician_id bigint,"
         " payer_id bigint, source_id bigint, day date, claim_amount numeric,"
-        " patient_amount numeric) ON COMMIT DROP"
+        " patient_amount numeric, ledger_rows bigint) ON COMMIT DROP"
     )
     if before and (start, end) == ALL_TIME:
         cursor.execute(
@@ -406,7 +406,8 @@ def _ledger_movements(cursor, organization_id: int, start, end, *, before: bool)
         f"""
         INSERT INTO {MOVEMENTS}
         SELECT {", ".join(ATTRIBUTES)}, greatest(day, event_day),
-               %(sign)s * sum(claim_amount), %(sign)s * sum(patient_amount)
+               %(sign)s * sum(claim_amount), %(sign)s * sum(patient_amount),
+               %(sign)s * count(*)
         FROM {BALANCES_FROM._meta.db_table}
         WHERE organization_id = %(org)s AND NOT by_clinic AND NOT monthly
           AND day BETWEEN %(start)s AND %(end)s
@@ -418,7 +419,7 @@ def _ledger_movements(cursor, organization_id: int, start, end, *, before: bool)
 
 def _move_totals(cursor, organization_id: int) -> int:
     """Add the recorded ledger changes to ``ReceivableMovement`` (every tier), drop the
-    rows they bring to zero, and clear the record."""
+    rows no ledger row is left behind, and clear the record."""
     table = ReceivableMovement._meta.db_table
     params = {"org": organization_id}
     written = 0
@@ -431,23 +432,26 @@ def _move_totals(cursor, organization_id: int) -> int:
             cursor.execute(
                 f"""
                 INSERT INTO {table} AS m (organization_id, monthly, by_clinic, day,
-                    {", ".join(ATTRIBUTES)}, claim_amount, patient_amount)
+                    {", ".join(ATTRIBUTES)}, claim_amount, patient_amount, ledger_rows)
                 SELECT %(org)s, {monthly}, {by_clinic}, {period}, {selected},
-                       sum(claim_amount), sum(patient_amount)
+                       sum(claim_amount), sum(patient_amount), sum(ledger_rows)
                 FROM {MOVEMENTS}
                 GROUP BY {period}, {", ".join(kept)}
                 HAVING sum(claim_amount) <> 0 OR sum(patient_amount) <> 0
+                    OR sum(ledger_rows) <> 0
                 ON CONFLICT ON CONSTRAINT armove_unique_key DO UPDATE
                 SET claim_amount = m.claim_amount + EXCLUDED.claim_amount,
-                    patient_amount = m.patient_amount + EXCLUDED.patient_amount
-                RETURNING m.id, m.claim_amount = 0 AND m.patient_amount = 0
+                    patient_amount = m.patient_amount + EXCLUDED.patient_amount,
+                    ledger_rows = m.ledger_rows + EXCLUDED.ledger_rows
+                RETURNING m.id, m.ledger_rows = 0
                 """,
                 params,
             )
             written += cursor.rowcount
             emptied += [row_id for row_id, empty in cursor.fetchall() if empty]
-    # Only rows this refresh changed can have reached zero: deleted by id (a scan for
-    # zero rows on the days touched read the whole tier: 0.66 s at 50 clinics).
+    # Only rows this refresh changed can have lost their last ledger row: deleted by id
+    # (a scan for such rows on the days touched read the whole tier: 0.66 s at 50
+    # clinics). With no ledger row left, the amounts are zero too.
     if emptied:
         cursor.execute(
             f"DELETE FROM {table} WHERE organization_id = %(org)s AND id = ANY(%(ids)s)",

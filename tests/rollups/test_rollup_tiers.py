@@ -115,7 +115,7 @@ def _measured(row: dict, measures: list[str]) -> dict:
 def _assert_tiers_are_sums(model) -> None:
     """Clinic-tier rows = full-tier rows summed per clinic (daily and monthly);
     monthly rows = daily rows of the same tier summed per month (the movements keep
-    no row that sums to zero)."""
+    no row without a ledger row behind it)."""
     measures = model.measures()
 
     def summed(expected: dict) -> dict:
@@ -426,19 +426,24 @@ def test_a_credit_then_payments_and_a_clinic_move_refresh_like_a_rebuild(group, 
 
 
 def _zero_ar_world(org) -> None:
-    """Two claims on 2026-03-02 at one clinic: P-OPEN's unpaid, P-PAID's paid in full
-    on 03-20 (claim balance 0, no patient balance). Nothing happens in June."""
+    """Three claims on 2026-03-02 at one clinic: P-OPEN's unpaid, P-PAID's paid in full
+    on 03-20, P-SAMEDAY's paid in full on its DOS (its movements net to zero within one
+    day). Claim balances 0, no patient balance. Nothing happens in June."""
     b = Builder(org)
     clinic = b.clinic("C1")
     clinician = b.clinician("T1", clinic)
-    for name, paid in (("P-OPEN", None), ("P-PAID", "100.00")):
+    for name, paid_on in (
+        ("P-OPEN", None),
+        ("P-PAID", D(2026, 3, 20)),
+        ("P-SAMEDAY", D(2026, 3, 2)),
+    ):
         payer = b.payer(name)
         episode = b.episode(clinic, payer=payer)
         visit = b.visit(episode, clinician, D(2026, 3, 2))
         claim = b.claim(visit, payer, "100.00")
         b.charge(visit, "97110", 1, "100.00", claim=claim)
-        if paid:
-            b.clp(b.remittance(D(2026, 3, 20)), claim, "1", paid)
+        if paid_on:
+            b.clp(b.remittance(paid_on), claim, "1", "100.00")
 
 
 JUNE_BY_PAYER = {"start": D(2026, 6, 1), "end": D(2026, 6, 30), "group_by": "payer"}
@@ -449,15 +454,9 @@ def test_direct_reports_a_group_whose_ar_nets_to_zero(org):
         _zero_ar_world(org)
         direct = metrics_document(org, source="direct", metrics=("ar_aging",), **JUNE_BY_PAYER)
     groups = {g["group"]: g["metrics"]["ar_aging"]["value"] for g in direct["groups"]}
-    assert groups == {"P-OPEN": "100.00", "P-PAID": "0.00"}
+    assert groups == {"P-OPEN": "100.00", "P-PAID": "0.00", "P-SAMEDAY": "0.00"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ReceivableBalance keeps only non-zero intervals (refresh._rewrite_balances), "
-    "so a group whose A/R nets to 0 as of D has no row and drops out of the grouped "
-    "rollup document, while ReceivablesQuery (direct) reports it with zeros",
-)
 def test_a_group_whose_ar_nets_to_zero_is_a_group_in_the_rollup_too(org):
     with tenant_context(org.pk):
         _zero_ar_world(org)
@@ -465,6 +464,34 @@ def test_a_group_whose_ar_nets_to_zero_is_a_group_in_the_rollup_too(org):
             rolled = metrics_document(org, source="rollup", metrics=metrics, **JUNE_BY_PAYER)
             direct = metrics_document(org, source="direct", metrics=metrics, **JUNE_BY_PAYER)
             assert rolled == direct, _differences(rolled, direct)
+        # As of the DOS itself, P-SAMEDAY's bill and payment are one movement row
+        # netting to zero, and still a group.
+        march_2 = {"start": D(2026, 3, 2), "end": D(2026, 3, 2), "group_by": "payer"}
+        for metrics in (("ar_aging",), ("days_in_ar",)):
+            rolled = metrics_document(org, source="rollup", metrics=metrics, **march_2)
+            direct = metrics_document(org, source="direct", metrics=metrics, **march_2)
+            assert [g["group"] for g in rolled["groups"]] == ["P-OPEN", "P-PAID", "P-SAMEDAY"]
+            assert rolled == direct, _differences(rolled, direct)
+
+
+def test_the_migration_recomputes_the_movements_a_refresh_keeps(group, org):
+    """0011 rebuilds every movement from the ledger in SQL of its own (0009 left them
+    empty for existing ledgers): the same rows the refreshes maintained."""
+    import importlib
+
+    from django.db import connection
+
+    from ptrevops.tenancy.roles import owner_role
+
+    recompute = importlib.import_module("analytics.migrations.0011_movement_ledger_rows").RECOMPUTE
+    with tenant_context(org.pk):
+        ensure_fresh(org.pk)
+        kept = _snapshot()["ReceivableMovement"]
+    assert kept
+    with owner_role(), connection.cursor() as cursor:
+        cursor.execute(recompute)
+    with tenant_context(org.pk):
+        assert _snapshot()["ReceivableMovement"] == kept
 
 
 # --- what a document reads ---------------------------------------------------------
@@ -472,7 +499,8 @@ def test_a_group_whose_ar_nets_to_zero_is_a_group_in_the_rollup_too(org):
 
 def test_days_in_ar_reads_the_movements_and_aging_the_intervals(group, org):
     """Days in A/R needs the A/R total only: it is read from the movements, and neither
-    the open intervals nor the credits are; the aging reads those. Both equal direct."""
+    the open intervals nor the credits are; the aging reads those (and, grouped, the
+    movements' list of groups). Both equal direct."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -485,7 +513,7 @@ def test_days_in_ar_reads_the_movements_and_aging_the_intervals(group, org):
             statements = " ".join(query["sql"] for query in queries.captured_queries)
             assert ("analytics_patientcreditbalance" in statements) is detail, metrics
             assert ("analytics_receivablebalance" in statements) is detail, metrics
-            assert ("analytics_receivablemovement" in statements) is not detail, metrics
+            assert "analytics_receivablemovement" in statements, metrics
             direct = metrics_document(org, source="direct", metrics=metrics, **selection)
             assert rolled == direct, _differences(rolled, direct)
         # The totals from the movements, as of event days, grouped and filtered.
@@ -524,7 +552,28 @@ def test_movements_sum_to_the_ledger_as_of_any_day(group, org):
                     if row["by_clinic"] is by_clinic and not row["monthly"] and row["day"] <= as_of
                 )
                 assert got == expected, (as_of, by_clinic)
-            assert all(row["claim_amount"] or row["patient_amount"] for row in moves)
+        # Each movement row counts the ledger rows behind it (none is kept without one).
+        behind: dict = defaultdict(int)
+        for row in ledger:
+            day = max(row["day"], row["event_day"])
+            behind[
+                (
+                    day,
+                    *(row[name] for name in ("clinic_id", "clinician_id", "payer_id", "source_id")),
+                )
+            ] += 1
+        daily = {
+            (
+                row["day"],
+                row["clinic_id"],
+                row["clinician_id"],
+                row["payer_id"],
+                row["source_id"],
+            ): row["ledger_rows"]
+            for row in moves
+            if not row["by_clinic"] and not row["monthly"]
+        }
+        assert daily == behind
 
 
 def test_a_payment_before_the_visit_counts_from_the_dos(org):
