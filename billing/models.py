@@ -163,23 +163,27 @@ class Remittance(TenantModel):
         ]
 
 
-# Why some foreign keys of the posted rows have no database constraint
+# Why the foreign keys of the posted rows have no database constraint
 # (``db_constraint=False``): PostgreSQL checks each FK of each inserted row with a
 # per-row trigger at commit (a ``SELECT … FOR KEY SHARE`` of the referenced row),
-# which was half of the database's CPU time of an 835 posting. Dropped only where
-# integrity is guaranteed otherwise: ``organization`` (row-level security's WITH
-# CHECK pins every row to the transaction's organization) and the parents written
-# by the same posting from the same staging rows (remittance → claim payment →
-# service payment → adjustment). Django still applies ``on_delete`` for these.
-# ``ClaimPayment.claim`` and ``ServicePayment.charge_line`` keep theirs: the claims
-# and charge lines are written by other imports that may run concurrently.
+# which was half of the database's CPU time of an 835 posting. Integrity is
+# guaranteed otherwise: ``organization`` by row-level security's WITH CHECK; the
+# parents written by the same posting (remittance → claim payment → service payment
+# → adjustment) come from the same staging rows; ``ClaimPayment.claim`` and
+# ``ServicePayment.charge_line`` are only ever set from a join on the organization's
+# claims and charge lines (``billing.remittances.matching``), and postings hold the
+# bundle imports' advisory lock in shared mode (``billing.remittances.tenancy``), so
+# the only raw-SQL removal of claims and charge lines (vendor removals, inside a bundle
+# import, which checks every dependant first) never runs between a posting's join and
+# its commit (billing 0007). Django still applies ``on_delete`` for ORM deletes.
 # Indexes: one per lookup. The single-column indexes Django adds are dropped where a
 # composite index led by ``organization_id`` serves the same lookups (RLS binds the
-# organization), except under the two FKs that keep their constraint: deleting a
-# claim or charge line makes PostgreSQL look the referencing rows up by that column
-# alone (without RLS), a sequential scan per deleted row without such an index. So
-# ``charge_line_id`` keeps its own index and the composite ``(organization,
-# charge_line)`` goes instead.
+# organization): ``claimpay_org_claim`` serves every lookup of claim payments by claim
+# (the single-column ``claim_id`` index was there for the constraint's check when a
+# claim is deleted). No query looks claim payments up by ``patient_control_number``
+# (late matching goes through ``claim_id IS NULL``; the admin's search is a substring
+# match), so it has no index. ``charge_line_id`` keeps its own: the analytics look
+# service payments up by charge line.
 
 
 class ClaimPayment(TenantModel):
@@ -191,7 +195,13 @@ class ClaimPayment(TenantModel):
         Remittance, on_delete=models.CASCADE, related_name="claims", db_constraint=False
     )
     claim = models.ForeignKey(
-        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payments",
+        db_constraint=False,
+        db_index=False,
     )
     patient_control_number = models.CharField(max_length=64)
     status_code = models.CharField(max_length=2)
@@ -206,9 +216,6 @@ class ClaimPayment(TenantModel):
     class Meta:
         indexes = [
             models.Index(fields=["organization", "claim"], name="claimpay_org_claim"),
-            models.Index(
-                fields=["organization", "patient_control_number"], name="claimpay_org_pcn"
-            ),
         ]
 
 
@@ -224,7 +231,12 @@ class ServicePayment(TenantModel):
         db_constraint=False,
     )
     charge_line = models.ForeignKey(
-        ChargeLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+        ChargeLine,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payments",
+        db_constraint=False,
     )
     cpt_code = models.CharField(max_length=8)
     modifiers = ArrayField(models.CharField(max_length=2), default=list, blank=True)

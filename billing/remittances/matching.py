@@ -22,7 +22,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 from billing.remittances import denials
-from billing.remittances.tenancy import require_tenant
+from billing.remittances.tenancy import lock_out_bundle_imports, require_tenant
 
 
 def modifier_set_sql(column: str) -> str:
@@ -39,26 +39,37 @@ def line_match_sql(source: str) -> str:
     ``source`` yields service_id, claim_payment_id, visit_id (of the matched
     claim), lin (REF*6R), cpt, modifiers, units; ``how`` is ``ref`` or ``fallback``.
 
-    The REF*6R match is a LATERAL probe of the unique ``(organization_id,
-    external_id)`` index per service: joined as a set, the planner (no statistics
-    on rows written in the same transaction) hashed every charge line of the
+    The charge lines are read by a LATERAL probe of the ``(organization_id,
+    visit_id)`` index per visit of ``source`` (``visit_lines``), and both rules match
+    in memory against them: joined as a set, the planner (no statistics on rows
+    written in the same transaction) hashed or sorted every charge line of the
     organization for each batch, so a posting grew with the organization's size.
+    One probe per visit rather than one of the ``(organization_id, external_id)``
+    index per service: −5–10 % of the statement's CPU (a visit's lines sit together).
     The modifier sets are only computed for the services left to the fallback.
     """
     charge_modset = modifier_set_sql("cl.modifiers")
     service_modset = modifier_set_sql("s.modifiers")
     return f"""
         WITH src AS MATERIALIZED ({source}),
-        by_ref AS MATERIALIZED (
-            SELECT s.service_id, s.claim_payment_id, cl.id AS line_id
-            FROM src s
+        visit_lines AS MATERIALIZED (
+            SELECT v.visit_id, cl.id AS line_id, cl.external_id, cl.cpt_code,
+                   cl.modifiers, cl.units
+            FROM (SELECT DISTINCT visit_id FROM src) v
             CROSS JOIN LATERAL (
-                -- At most one row ((organization, external_id) is unique); LIMIT
-                -- keeps the planner from flattening the probe into a hash join.
-                SELECT cl.id FROM billing_chargeline cl
-                WHERE cl.organization_id = %(org)s AND cl.external_id = s.lin
-                  AND cl.visit_id = s.visit_id
-                LIMIT 1) cl
+                -- A probe of (organization, visit) per visit; OFFSET 0 keeps the
+                -- planner from flattening it into a join that read every charge
+                -- line of the organization.
+                SELECT cl.id, cl.external_id, cl.cpt_code, cl.modifiers, cl.units
+                FROM billing_chargeline cl
+                WHERE cl.organization_id = %(org)s AND cl.visit_id = v.visit_id
+                OFFSET 0) cl
+        ),
+        by_ref AS MATERIALIZED (
+            -- At most one line per service: (organization, external_id) is unique.
+            SELECT s.service_id, s.claim_payment_id, l.line_id
+            FROM src s
+            JOIN visit_lines l ON l.visit_id = s.visit_id AND l.external_id = s.lin
             WHERE s.lin <> ''
         ),
         pending AS (
@@ -73,14 +84,13 @@ def line_match_sql(source: str) -> str:
             ) q
         ),
         lines AS (
-            SELECT p.claim_payment_id, cl.id AS line_id, upper(btrim(cl.cpt_code)) AS cpt,
+            SELECT p.claim_payment_id, cl.line_id, upper(btrim(cl.cpt_code)) AS cpt,
                    {charge_modset} AS modset, cl.units
             FROM (SELECT DISTINCT claim_payment_id, visit_id FROM pending) p
-            JOIN billing_chargeline cl
-              ON cl.organization_id = %(org)s AND cl.visit_id = p.visit_id
+            JOIN visit_lines cl ON cl.visit_id = p.visit_id
             WHERE NOT EXISTS (
                 SELECT 1 FROM by_ref b
-                WHERE b.claim_payment_id = p.claim_payment_id AND b.line_id = cl.id)
+                WHERE b.claim_payment_id = p.claim_payment_id AND b.line_id = cl.line_id)
         ),
         candidates AS (
             SELECT l.*, row_number() OVER (
@@ -107,11 +117,9 @@ STAGED_SERVICES = """
     WHERE c.visit_id IS NOT NULL
 """
 
-MATCH_STAGED_SERVICES = f"""
-    UPDATE remit_stage_service s SET charge_line_id = m.line_id, matched_by = m.how
-    FROM ({line_match_sql(STAGED_SERVICES)}) m
-    WHERE s.id = m.service_id
-"""
+# (service_id, line_id, how) of the staged services: the posting joins it into its
+# INSERT of the service payments (``posting.INSERT_SERVICE_PAYMENTS``).
+STAGED_SERVICE_MATCHES = line_match_sql(STAGED_SERVICES)
 
 RESOLVE_STAGED_CLAIMS = """
     UPDATE remit_stage_claim s SET claim_id = c.id, visit_id = c.visit_id
@@ -161,6 +169,7 @@ def match_unmatched_payments(*, organization_id: int) -> int:
     require_tenant(organization_id)
     params = {"org": organization_id}
     with transaction.atomic(), connection.cursor() as cursor:
+        lock_out_bundle_imports(cursor, organization_id)
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {NEWLY_MATCHED_TABLE} (id bigint) ON COMMIT DROP"
         )

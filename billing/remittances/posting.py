@@ -6,10 +6,11 @@ Order of a flush, each step one statement with ``organization_id`` bound:
 2. insert the remittances that are not already stored (same payer identifier,
    trace, amount and date) and learn which were duplicates from ``RETURNING``;
    drop the staged rows of those duplicates;
-3. resolve CLP01 → claim and the SVC lines → charge lines in the staging
-   tables (``matching.py``), so each real row is written once, complete;
-4. ``INSERT … SELECT`` claim payments, service payments, adjustments, PLB
-   entries; set the late warnings;
+3. resolve CLP01 → claim in the staging table (``matching.py``), so each real
+   row is written once, complete;
+4. ``INSERT … SELECT`` claim payments, service payments (matched to charge lines
+   in the same statement, ``matching.py``), adjustments, PLB entries; set the
+   late warnings;
 5. derive the denials of this batch's matched claim payments (``denials.py``).
 
 Duplicates are checked before inserting rather than caught as IntegrityError:
@@ -69,15 +70,27 @@ INSERT_CLAIM_PAYMENTS = """
     FROM remit_stage_claim
 """
 
-INSERT_SERVICE_PAYMENTS = """
-    INSERT INTO billing_servicepayment (
-        id, organization_id, claim_payment_id, charge_line_id, cpt_code, modifiers,
-        charge_amount, paid_amount, units, line_item_control_number, service_date,
-        allowed_amount, remark_codes)
-    SELECT id, %(org)s, claim_payment_id, charge_line_id, cpt_code, modifiers,
-           charge_amount, paid_amount, units, line_item_control_number, service_date,
-           allowed_amount, remark_codes
-    FROM remit_stage_service
+# Matched to charge lines in the same statement (no UPDATE of the staged rows first);
+# returns (claim payments matched, service payments, matched by REF*6R, by fallback).
+INSERT_SERVICE_PAYMENTS = f"""
+    WITH matched AS MATERIALIZED ({matching.STAGED_SERVICE_MATCHES}),
+    posted AS (
+        INSERT INTO billing_servicepayment (
+            id, organization_id, claim_payment_id, charge_line_id, cpt_code, modifiers,
+            charge_amount, paid_amount, units, line_item_control_number, service_date,
+            allowed_amount, remark_codes)
+        SELECT s.id, %(org)s, s.claim_payment_id, m.line_id, s.cpt_code, s.modifiers,
+               s.charge_amount, s.paid_amount, s.units, s.line_item_control_number,
+               s.service_date, s.allowed_amount, s.remark_codes
+        FROM remit_stage_service s
+        LEFT JOIN matched m ON m.service_id = s.id
+        RETURNING 1
+    )
+    SELECT (SELECT count(claim_id) FROM remit_stage_claim),
+           (SELECT count(*) FROM posted),
+           count(*) FILTER (WHERE m.how = 'ref'),
+           count(*) FILTER (WHERE m.how = 'fallback')
+    FROM matched m
 """
 
 INSERT_ADJUSTMENTS = """
@@ -104,11 +117,7 @@ UPDATE_LATE_WARNINGS = """
     WHERE r.organization_id = %(org)s AND r.id = s.id
 """
 
-MATCH_COUNTS = """
-    SELECT (SELECT count(claim_id) FROM remit_stage_claim),
-           (SELECT count(*) FILTER (WHERE matched_by = 'ref') FROM remit_stage_service),
-           (SELECT count(*) FILTER (WHERE matched_by = 'fallback') FROM remit_stage_service)
-"""
+CLAIMS_MATCHED = "SELECT count(claim_id) FROM remit_stage_claim"
 
 # Only these claim payments can yield a denial: matched, and denied or paid 0
 # somewhere (a line paid 0 is enough for a line-level denial).
@@ -180,8 +189,6 @@ def flush(
 
     if batch.claims:
         cursor.execute(matching.RESOLVE_STAGED_CLAIMS, params)
-        if batch.services:
-            cursor.execute(matching.MATCH_STAGED_SERVICES, params)
         cursor.execute(INSERT_CLAIM_PAYMENTS, params)
         result.claim_payments = cursor.rowcount
         # The claim payments' insert trigger has marked the rollup days these lines
@@ -190,17 +197,19 @@ def flush(
         cursor.execute(f"SELECT set_config('{CHILD_MARKS_SETTING}', 'on', true)")
         if batch.services:
             cursor.execute(INSERT_SERVICE_PAYMENTS, params)
-            result.service_payments = cursor.rowcount
+            (
+                result.claim_payments_matched,
+                result.service_payments,
+                result.matched_by_ref,
+                result.matched_by_fallback,
+            ) = cursor.fetchone()
+        else:
+            cursor.execute(CLAIMS_MATCHED)
+            result.claim_payments_matched = cursor.fetchone()[0]
         if batch.adjustments:
             cursor.execute(INSERT_ADJUSTMENTS, params)
             result.adjustments = cursor.rowcount
         cursor.execute(f"SELECT set_config('{CHILD_MARKS_SETTING}', 'off', true)")
-        cursor.execute(MATCH_COUNTS)
-        (
-            result.claim_payments_matched,
-            result.matched_by_ref,
-            result.matched_by_fallback,
-        ) = cursor.fetchone()
     if batch.provider_adjustments:
         cursor.execute(INSERT_PROVIDER_ADJUSTMENTS, params)
         result.provider_adjustments = cursor.rowcount

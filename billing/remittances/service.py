@@ -30,7 +30,7 @@ from billing.remittances import posting, staging
 from billing.remittances.batch import CLAIMS_PER_BATCH, Batch
 from billing.remittances.payers import PayerDirectory
 from billing.remittances.report import DuplicatePayment, RemittanceReport
-from billing.remittances.tenancy import require_tenant
+from billing.remittances.tenancy import lock_out_bundle_imports, require_tenant
 from billing.x12 import Transaction, X12ParseError, stream_835
 
 REASON_EARLIER_IMPORT = "earlier import"
@@ -329,6 +329,7 @@ def post_835_file(
     started = time.perf_counter()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            lock_out_bundle_imports(cursor, organization_id)
             staging.prepare(cursor)
             poster = _Poster(cursor, context, report, progress, claims_per_batch)
             try:

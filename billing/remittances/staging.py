@@ -94,7 +94,6 @@ STAGE_TABLES: dict[str, Sequence[tuple[str, str]]] = {
 # Columns filled in the staging tables by the resolving joins, not by COPY.
 RESOLVED_COLUMNS: dict[str, Sequence[tuple[str, str]]] = {
     "remit_stage_claim": (("claim_id", "bigint"), ("visit_id", "bigint")),
-    "remit_stage_service": (("charge_line_id", "bigint"), ("matched_by", "text")),
 }
 
 
