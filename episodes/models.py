@@ -30,7 +30,7 @@ def reference(to, **options) -> models.ForeignKey:
     is guarded elsewhere: Django applies `on_delete` for ORM deletes, and vendor
     removals check the dependants first (episodes.vendor.removals). Billing's imported
     tables (payers, fee schedules, claims, charge lines, patient payments) use it too;
-    the 835 posting's references to claims and charge lines keep their constraints.
+    the 835 posting's references have no constraint either (billing 0005, 0007).
     Organizations are never deleted while they have data (and row-level security, not
     the foreign key, is what keeps tenants apart).
     """
@@ -218,6 +218,13 @@ class Appointment(ImportedModel):
         indexes = [
             models.Index(fields=["organization", "local_date"], name="appt_org_local_date"),
             models.Index(fields=["organization", "episode"], name="appt_org_episode"),
+            # Referral conversion looks up the evaluations of given episodes (a tenth of
+            # the appointments; the index above fetched all of theirs).
+            models.Index(
+                fields=["organization", "episode"],
+                condition=models.Q(visit_type="evaluation"),
+                name="appt_org_episode_evaluation",
+            ),
         ]
 
 
@@ -236,5 +243,11 @@ class Visit(ImportedModel):
     class Meta(ImportedModel.Meta):
         indexes = [
             models.Index(fields=["organization", "date_of_service"], name="visit_org_dos"),
-            models.Index(fields=["organization", "episode"], name="visit_org_episode"),
+            # An episode's visits, in DOS order with their clinician: an episode's
+            # clinician (who saw its first visit) is the first entry, without a sort.
+            models.Index(
+                fields=["organization", "episode", "date_of_service", "id"],
+                include=["clinician"],
+                name="visit_org_episode_dos",
+            ),
         ]
