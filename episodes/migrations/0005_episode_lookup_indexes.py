@@ -4,23 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinics', '0009_schedule_capacity_without_fk_constraints'),
-        ('episodes', '0004_imported_references_without_fk_constraints'),
+        ("clinics", "0009_schedule_capacity_without_fk_constraints"),
+        ("episodes", "0004_imported_references_without_fk_constraints"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='visit',
-            name='visit_org_episode',
+            model_name="visit",
+            name="visit_org_episode",
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(condition=models.Q(('visit_type', 'evaluation')), fields=['organization', 'episode'], name='appt_org_episode_evaluation'),
+            model_name="appointment",
+            index=models.Index(
+                condition=models.Q(("visit_type", "evaluation")),
+                fields=["organization", "episode"],
+                name="appt_org_episode_evaluation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['organization', 'episode', 'date_of_service', 'id'], include=('clinician',), name='visit_org_episode_dos'),
+            model_name="visit",
+            index=models.Index(
+                fields=["organization", "episode", "date_of_service", "id"],
+                include=("clinician",),
+                name="visit_org_episode_dos",
+            ),
         ),
     ]
