@@ -209,6 +209,43 @@ def line_rows(filters: MetricFilters, *, underpaid_only: bool = False) -> dict[i
     )
 
 
+def underpaid_line_rows(filters: MetricFilters) -> dict[int, dict]:
+    """``line_rows(filters, underpaid_only=True)``, read from ``UnderpaidLineRollup``
+    (kept by the rollup refresh) instead of pricing every line of the period."""
+    from analytics.models import UnderpaidLineRollup
+    from analytics.rollups import ensure_fresh
+    from analytics.rollups.read import RollupQuery
+
+    ensure_fresh(filters.organization_id)
+    query = RollupQuery(replace(filters, group_by=None), UnderpaidLineRollup)
+    try:
+        statement = query.rows_sql("charge_line_id, expected_allowed, net_paid, net_pr, explained")
+    except NotAttributable:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, query.params)
+        found = cursor.fetchall()
+    rows = {}
+    for line_id, expected, net_paid, net_pr, explained in found:
+        rows[line_id] = {
+            "expected_allowed": expected,
+            "lines_no_contract_rate": 0,
+            "lines_with_contract_rate": 1,
+            "yield_received": net_paid + net_pr,
+            "yield_expected": expected,
+            "lines_adjudicated": 1,
+            "lines_denied": 0,
+            "underpaid_lines": 1,
+            "underpaid_amount": expected - (net_paid + net_pr + explained),
+            "adjudicated": True,
+            "denied": False,
+            "net_paid": net_paid,
+            "net_pr": net_pr,
+            "explained": explained,
+        }
+    return rows
+
+
 # -- referrals: net collected per referral ----------------------------------------------
 
 

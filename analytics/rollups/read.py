@@ -165,6 +165,11 @@ class RollupQuery(MetricQuery):
             " OR day BETWEEN %(tail_start)s AND %(end)s)))"
         )
 
+    def rows_sql(self, columns: str) -> str:
+        """``SELECT columns`` of the rollup rows of the selection (no grouping): for
+        tables keyed finer than a group (the underpaid lines)."""
+        return f"SELECT {columns} {self._from()}"
+
     def sql(self) -> str:
         sums = ", ".join(self._sum(name) for name in self._measures())
         return (

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from analytics.metrics.filters import MetricFilters
 from analytics.metrics.queries import QUERIES
 from analytics.metrics.queries.base import GRAIN_EPOCH
+from analytics.metrics.queries.charge_lines import UnderpaidLineQuery
 from analytics.models import (
     ATTRIBUTES,
     OPEN_END,
@@ -45,11 +46,13 @@ GRAIN_QUERIES = {
     **QUERIES,
     "receivables": ReceivableLedgerQuery,
     "patient_credits": PatientCreditLedgerQuery,
+    "underpaid_lines": UnderpaidLineQuery,
 }
 # The A/R ledgers are keyed by DOS and change exactly when the visit family's day
 # does (claims, remittances, CAS, patient payments, attribution): the triggers mark
-# "visits" and the refresh rewrites these with it.
-FOLLOWS = {"visits": ("receivables", "patient_credits")}
+# "visits" and the refresh rewrites these with it; the underpaid lines are the charge
+# lines' (same days, same SQL).
+FOLLOWS = {"visits": ("receivables", "patient_credits"), "charge_lines": ("underpaid_lines",)}
 
 
 @dataclass

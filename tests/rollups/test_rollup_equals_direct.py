@@ -18,7 +18,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from analytics.metrics import metrics_document
+from analytics import selectors
+from analytics.metrics import metrics_document, resolve_filters
 from analytics.models import RollupDirtyDay, VisitRollup
 from analytics.rollups import ensure_fresh, has_dirty_days, rebuild
 from billing.models import ChargeLine, FeeSchedule, PatientPayment, Payer
@@ -79,6 +80,36 @@ def _assert_same(org, selections) -> None:
         direct = metrics_document(org, source="direct", **selection)
         rolled = metrics_document(org, source="rollup", **selection)
         assert rolled == direct, (selection, _differences(rolled, direct))
+        _assert_same_underpaid_lines(org, selection)
+
+
+# What the underpaid-line lists show of a line (selectors.line_rows' columns).
+UNDERPAID_COLUMNS = (
+    "expected_allowed",
+    "yield_received",
+    "underpaid_amount",
+    "net_paid",
+    "net_pr",
+    "explained",
+    "adjudicated",
+    "denied",
+    "underpaid_lines",
+)
+
+
+def _assert_same_underpaid_lines(org, selection) -> None:
+    """The underpaid lines kept by the refresh are the lines the direct per-line SQL
+    finds underpaid, with the same figures."""
+    selection = {key: value for key, value in selection.items() if key != "group_by"}
+    filters = resolve_filters(organization_id=org.pk, **selection)
+    kept = selectors.underpaid_line_rows(filters)
+    direct = selectors.line_rows(filters, underpaid_only=True)
+    assert set(kept) == set(direct), selection
+    for line_id, row in direct.items():
+        mine = kept[line_id]
+        assert {name: mine[name] for name in UNDERPAID_COLUMNS} == {
+            name: row[name] for name in UNDERPAID_COLUMNS
+        }, (selection, line_id)
 
 
 def test_rollups_equal_direct_for_random_selections(group, org):
@@ -157,6 +188,16 @@ def test_incremental_refresh_after_writes_equals_direct(group, org):
         )
         _refresh_is_partial(org)
         _assert_same(org, selections)
+
+        # A higher contract rate: lines paid at the old rate become underpaid.
+        FeeSchedule.objects.filter(payer_id=line.claim.payer_id, cpt_code=line.cpt_code).update(
+            allowed_amount=Decimal("500.00")
+        )
+        _refresh_is_partial(org)
+        _assert_same(org, selections)
+        assert selectors.underpaid_line_rows(
+            resolve_filters(organization_id=org.pk, start=FIRST, end=END)
+        ), "the raised rate left no line underpaid"
 
         # A charge line removed (e.g. a vendor export's removal).
         ChargeLine.objects.filter(pk=line.pk).delete()

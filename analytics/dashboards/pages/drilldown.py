@@ -348,7 +348,10 @@ def _open_denial_rows(filters, narrowing: Narrowing) -> Listed:
 
 
 def _line_rows(filters, narrowing: Narrowing) -> Listed:
-    rows = selectors.line_rows(filters, underpaid_only=narrowing.underpaid)
+    if narrowing.underpaid:
+        rows = selectors.underpaid_line_rows(filters)
+    else:
+        rows = selectors.line_rows(filters)
     details = selectors.lines_detail(rows)
     ordered = sorted(
         details.values(),

@@ -53,7 +53,7 @@ class PayersView(PageView):
         by_payer["visit_share"] = by_payer["visits"] / total_visits if total_visits else None
         by_payer["net_share"] = by_payer["net_collected_revenue"] / total_net if total_net else None
         filters = self.metric_filters(selection)
-        lines = selectors.line_rows(filters, underpaid_only=True)
+        lines = selectors.underpaid_line_rows(filters)
         line_details = selectors.lines_detail(lines)
         underpaid = sorted(
             (

@@ -122,7 +122,7 @@ class ChargeLineContractQuery(MetricQuery):
             FROM netted GROUP BY line_id
         ),
         per_line AS (
-            SELECT p.grp, p.expected,
+            SELECT p.grp, p.line_id, p.expected,
                    pd.line_id IS NOT NULL AS adjudicated,
                    coalesce(pd.net_paid, 0) AS net_paid,
                    coalesce(ad.net_pr, 0) AS net_pr,
@@ -149,3 +149,20 @@ class ChargeLineContractQuery(MetricQuery):
         FROM per_line
         GROUP BY grp
         """
+
+
+class UnderpaidLineQuery(ChargeLineContractQuery):
+    """Grain rows of ``UnderpaidLineRollup`` (refresh only): the underpaid lines of the
+    period, keyed by their grain key and line id."""
+
+    def sql(self) -> str:
+        statement = super().sql()
+        final = statement.index("        SELECT grp,\n               coalesce(sum(expected), 0)")
+        return (
+            statement[:final]
+            + f"""        SELECT grp || line_id AS grp, expected AS expected_allowed,
+               net_paid, net_pr, explained
+        FROM per_line
+        WHERE {UNDERPAID}
+        """
+        )
