@@ -207,6 +207,27 @@ class PatientCreditRollup(Rollup):
         indexes = _day_index("creditrollup_org_day")
 
 
+class AdjudicatedClaimRollup(Rollup):
+    """The claims first adjudicated, one row per claim by its first adjudication's
+    payment date and attributes: denied / clean, and for a denial its root cause and
+    CARC (``root_causes``: {"cause|CARC": 1}). The Denials page and the claim
+    drill-downs read these instead of finding every claim's first adjudication again.
+    Rewritten with the claims family's days (``refresh.FOLLOWS``)."""
+
+    family = "adjudicated_claims"
+    key_fields = ("claim_id",)
+    has_monthly_tier = False
+    has_clinic_tier = False
+    claim_id = models.BigIntegerField()
+    claims_first_adjudicated = models.BigIntegerField(**COUNT)
+    denied_claims = models.BigIntegerField(**COUNT)
+    clean_claims = models.BigIntegerField(**COUNT)
+    root_causes = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = _day_index("adjclaim_org_day")
+
+
 class UnderpaidLineRollup(Rollup):
     """The underpaid charge lines (``queries.charge_lines.UNDERPAID``), one row per line
     by its DOS and attributes, with the contract figures the lists show: the Payers
@@ -328,6 +349,7 @@ ROLLUPS: tuple[type[Rollup], ...] = (
     ReceivableRollup,
     PatientCreditRollup,
     UnderpaidLineRollup,
+    AdjudicatedClaimRollup,
 )
 
 

@@ -20,6 +20,7 @@ from analytics.metrics.filters import MetricFilters
 from analytics.metrics.queries import QUERIES
 from analytics.metrics.queries.base import GRAIN_EPOCH
 from analytics.metrics.queries.charge_lines import UnderpaidLineQuery
+from analytics.metrics.queries.claims import AdjudicatedClaimQuery
 from analytics.models import (
     ATTRIBUTES,
     OPEN_END,
@@ -47,12 +48,17 @@ GRAIN_QUERIES = {
     "receivables": ReceivableLedgerQuery,
     "patient_credits": PatientCreditLedgerQuery,
     "underpaid_lines": UnderpaidLineQuery,
+    "adjudicated_claims": AdjudicatedClaimQuery,
 }
 # The A/R ledgers are keyed by DOS and change exactly when the visit family's day
 # does (claims, remittances, CAS, patient payments, attribution): the triggers mark
 # "visits" and the refresh rewrites these with it; the underpaid lines are the charge
-# lines' (same days, same SQL).
-FOLLOWS = {"visits": ("receivables", "patient_credits"), "charge_lines": ("underpaid_lines",)}
+# lines' and the claims first adjudicated the claims' (same days, same SQL).
+FOLLOWS = {
+    "visits": ("receivables", "patient_credits"),
+    "charge_lines": ("underpaid_lines",),
+    "claims": ("adjudicated_claims",),
+}
 
 
 @dataclass

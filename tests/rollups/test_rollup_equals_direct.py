@@ -81,6 +81,7 @@ def _assert_same(org, selections) -> None:
         rolled = metrics_document(org, source="rollup", **selection)
         assert rolled == direct, (selection, _differences(rolled, direct))
         _assert_same_underpaid_lines(org, selection)
+        _assert_same_claims(org, selection)
 
 
 # What the underpaid-line lists show of a line (selectors.line_rows' columns).
@@ -95,6 +96,14 @@ UNDERPAID_COLUMNS = (
     "denied",
     "underpaid_lines",
 )
+
+
+def _assert_same_claims(org, selection) -> None:
+    """The claims first adjudicated kept by the refresh (denied, clean, root cause and
+    CARC per claim) are the direct per-claim SQL's."""
+    selection = {key: value for key, value in selection.items() if key != "group_by"}
+    filters = resolve_filters(organization_id=org.pk, **selection)
+    assert selectors.claim_rows(filters) == selectors.claim_rows_direct(filters), selection
 
 
 def _assert_same_underpaid_lines(org, selection) -> None:
@@ -118,6 +127,9 @@ def test_rollups_equal_direct_for_random_selections(group, org):
         assert not has_dirty_days(org.pk)
         assert VisitRollup.objects.exists()
         _assert_same(org, _random_selections(random.Random(20261127), 40))
+        # The per-claim comparison saw denials with their CARC, not only clean claims.
+        claims = selectors.claim_rows(resolve_filters(organization_id=org.pk, start=FIRST, end=END))
+        assert any(row["denied_claims"] and row["carc"] for row in claims.values())
 
 
 def _desk_payment(visit, external_id, kind, amount, method, *, hour) -> None:

@@ -151,3 +151,25 @@ class FirstAdjudicationQuery(MetricQuery):
         FROM per_cause
         GROUP BY grp
         """
+
+
+# A denial's root cause with the CARC behind it ("" for CLP02 = 4 alone).
+ROOT_CAUSE = "coalesce(cat.category, %(other)s) AS root_cause"
+ROOT_CAUSE_AND_CARC = (
+    "coalesce(cat.category, %(other)s) || '|' || coalesce(d.carc, '') AS root_cause"
+)
+
+
+class AdjudicatedClaimQuery(FirstAdjudicationQuery):
+    """Grain rows of ``AdjudicatedClaimRollup`` (refresh only): per claim first
+    adjudicated in the period, keyed by its grain key and claim id; ``root_causes``
+    maps "cause|CARC" to 1 for a denial."""
+
+    def group(self, attribution) -> str:
+        return f"({super().group(attribution)} || c.id)"
+
+    def sql(self) -> str:
+        statement = super().sql()
+        if ROOT_CAUSE not in statement:  # fail loudly, never silently
+            raise RuntimeError("the first-adjudication SQL no longer names its root cause")
+        return statement.replace(ROOT_CAUSE, ROOT_CAUSE_AND_CARC, 1)
