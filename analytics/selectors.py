@@ -22,7 +22,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Trim
 
 from analytics.metrics.filters import GroupBy, MetricFilters
-from analytics.metrics.queries.base import MetricQuery, NotAttributable, whole_set_plan
+from analytics.metrics.queries.base import ALL, MetricQuery, NotAttributable, whole_set_plan
 from analytics.metrics.queries.charge_lines import UNDERPAID, ChargeLineContractQuery
 from analytics.metrics.queries.claims import (
     CLAIM_ATTRIBUTION,
@@ -45,6 +45,9 @@ from analytics.metrics.queries.receivables import (
 )
 from analytics.metrics.queries.schedule import AppointmentQuery
 from analytics.metrics.queries.visits import VisitMoneyQuery, visit_selection
+from analytics.models import AdjudicatedClaimRollup, UnderpaidLineRollup
+from analytics.rollups import ensure_fresh
+from analytics.rollups.read import RollupQuery
 from billing.models import (
     Adjustment,
     ChargeLine,
@@ -124,9 +127,6 @@ def claim_rows(filters: MetricFilters) -> dict[int, dict]:
     """Per claim first adjudicated in the period: denied / clean, root cause (and the
     CARC behind it), read from ``AdjudicatedClaimRollup`` (kept by the rollup refresh;
     ``claim_rows_direct`` computes the same from the normalized tables)."""
-    from analytics.models import AdjudicatedClaimRollup
-    from analytics.rollups import ensure_fresh
-    from analytics.rollups.read import RollupQuery
 
     ensure_fresh(filters.organization_id)
     query = RollupQuery(replace(filters, group_by=None), AdjudicatedClaimRollup)
@@ -245,9 +245,6 @@ def line_rows(filters: MetricFilters, *, underpaid_only: bool = False) -> dict[i
 def underpaid_line_rows(filters: MetricFilters) -> dict[int, dict]:
     """``line_rows(filters, underpaid_only=True)``, read from ``UnderpaidLineRollup``
     (kept by the rollup refresh) instead of pricing every line of the period."""
-    from analytics.models import UnderpaidLineRollup
-    from analytics.rollups import ensure_fresh
-    from analytics.rollups.read import RollupQuery
 
     ensure_fresh(filters.organization_id)
     query = RollupQuery(replace(filters, group_by=None), UnderpaidLineRollup)
@@ -398,9 +395,49 @@ class DaysToPayQuery(MetricQuery):
         """
 
 
-def days_to_pay(filters: MetricFilters, dimension: str | None = "payer") -> dict[Any, dict]:
+def days_to_pay(
+    filters: MetricFilters, dimension: str | None = "payer", *, with_total: bool = False
+) -> dict[Any, dict]:
+    """Days to pay per group, from the claims first adjudicated the rollup refresh keeps
+    (``AdjudicatedClaimRollup``: the same claims, attributed the same way);
+    ``days_to_pay_direct`` computes it from the normalized tables. ``with_total``: also
+    the whole selection's row (key ``ALL``) from the same read."""
+    ensure_fresh(filters.organization_id)
+    grouped = replace(filters, group_by=GroupBy(dimension) if dimension else None)
+    query = DaysToPayRollupQuery(grouped)
+    query.with_total = with_total
+    rows = query.fetch() or {}
+    # A grouping set over no claim still yields a total row: no claims, no figures.
+    if rows.get(ALL, {}).get("claims") == 0:
+        del rows[ALL]
+    return rows
+
+
+def days_to_pay_direct(filters: MetricFilters, dimension: str | None = "payer") -> dict[Any, dict]:
     grouped = replace(filters, group_by=GroupBy(dimension) if dimension else None)
     return DaysToPayQuery(grouped).fetch() or {}
+
+
+class DaysToPayRollupQuery(RollupQuery):
+    """``DaysToPayQuery`` over the kept claims: their day is the first adjudication's
+    payment date; the claim's ``submitted_on`` is one index probe away."""
+
+    def __init__(self, filters: MetricFilters) -> None:
+        super().__init__(filters, AdjudicatedClaimRollup)
+
+    def sql(self) -> str:
+        submitted = (
+            "(SELECT c.submitted_on FROM billing_claim c"
+            " WHERE c.id = claim_id AND c.organization_id = %(org)s)"
+        )
+        return f"""
+        SELECT grp{self._total_flag(group="grp")}, count(*) AS claims,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days
+        FROM (SELECT {self._group()} AS grp, day - {submitted} AS days
+              {self._from()}) claims
+        {self._grouping(group="grp")}
+        """
 
 
 # -- copays and patient payments ----------------------------------------------------------

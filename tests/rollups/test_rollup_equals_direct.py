@@ -20,6 +20,7 @@ from django.core.management import call_command
 
 from analytics import selectors
 from analytics.metrics import metrics_document, resolve_filters
+from analytics.metrics.queries.base import ALL
 from analytics.models import RollupDirtyDay, VisitRollup
 from analytics.rollups import ensure_fresh, has_dirty_days, rebuild
 from billing.models import ChargeLine, FeeSchedule, PatientPayment, Payer
@@ -104,6 +105,15 @@ def _assert_same_claims(org, selection) -> None:
     selection = {key: value for key, value in selection.items() if key != "group_by"}
     filters = resolve_filters(organization_id=org.pk, **selection)
     assert selectors.claim_rows(filters) == selectors.claim_rows_direct(filters), selection
+    for dimension in (None, "payer", "clinic"):
+        assert selectors.days_to_pay(filters, dimension) == selectors.days_to_pay_direct(
+            filters, dimension
+        ), (selection, dimension)
+    # By payer with the whole selection's row from the same read (the Payers page).
+    both = selectors.days_to_pay(filters, "payer", with_total=True)
+    total = both.pop(ALL, None)
+    assert both == selectors.days_to_pay_direct(filters, "payer"), selection
+    assert selectors.days_to_pay_direct(filters, None) == ({ALL: total} if total else {})
 
 
 def _assert_same_underpaid_lines(org, selection) -> None:
@@ -130,6 +140,8 @@ def test_rollups_equal_direct_for_random_selections(group, org):
         # The per-claim comparison saw denials with their CARC, not only clean claims.
         claims = selectors.claim_rows(resolve_filters(organization_id=org.pk, start=FIRST, end=END))
         assert any(row["denied_claims"] and row["carc"] for row in claims.values())
+        whole = resolve_filters(organization_id=org.pk, start=FIRST, end=END)
+        assert selectors.days_to_pay(whole, "payer")
 
 
 def _desk_payment(visit, external_id, kind, amount, method, *, hour) -> None:

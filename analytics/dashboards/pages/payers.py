@@ -20,6 +20,7 @@ from analytics.dashboards.pages.base import (
 )
 from analytics.dashboards.panels import Panel
 from analytics.dashboards.views import _kpi, drill_url
+from analytics.metrics.queries.base import ALL
 from billing.models import Payer
 
 PAYER_METRICS = [
@@ -65,7 +66,9 @@ class PayersView(PageView):
         )
         payer_names = dict(Payer.objects.values_list("pk", "name"))
         payer_ids = dict(Payer.objects.values_list("pk", "external_id"))
-        days = selectors.days_to_pay(filters, "payer")
+        # The payers' and the whole selection's days to pay from one read.
+        days = selectors.days_to_pay(filters, "payer", with_total=True)
+        overall = days.pop(ALL, None)
         days_frame = pd.DataFrame(
             [
                 {
@@ -79,8 +82,6 @@ class PayersView(PageView):
             ],
             columns=["period", "label", "claims", "median", "p90"],
         )
-        overall_days = selectors.days_to_pay(filters, None)
-        overall = next(iter(overall_days.values()), None)
 
         mix_columns = [
             ("Visits", "visits", count),
