@@ -397,3 +397,24 @@ def test_another_organizations_rows_are_never_listed(world, other_org, client_as
     beta_lines = csv_of(beta, f"{LINES}?start=2026-03-01&end=2026-04-30&underpaid=1")
     assert len(beta_lines) == 2 and all(row[CLAIM].startswith("B") for row in beta_lines)
     assert beta.get(PAYMENTS, {**PERIOD, "staff": "Jo"}).status_code == 400
+
+
+def test_the_payers_page_lists_the_largest_shortfalls_and_says_how_many_there_are(
+    world, client_as, monkeypatch
+):
+    """Thousands of underpaid lines at 50 clinics: the page lists the largest (here the
+    limit is 1 of the 2: the $50 shortfall, not L1's $5) and says how many there are."""
+    from analytics.dashboards.pages import payers
+
+    client = client_as(world, "owner")
+    url = reverse("dashboard-payers")
+    both = client.get(url, {**PERIOD, "export": "underpaid-lines"}).content.decode()
+    assert both.count("\n") == 3  # header and both lines
+    assert (
+        "underpaid lines; the underpaid-lines tile" not in client.get(url, PERIOD).content.decode()
+    )
+    monkeypatch.setattr(payers, "UNDERPAID_LISTED", 1)
+    rows = client.get(url, {**PERIOD, "export": "underpaid-lines"}).content.decode().splitlines()
+    assert len(rows) == 2 and rows[1].endswith("$50.00")
+    html = client.get(url, PERIOD).content.decode()
+    assert "The 1 largest shortfalls of 2 underpaid lines" in html
