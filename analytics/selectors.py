@@ -127,18 +127,11 @@ def claim_rows(filters: MetricFilters) -> dict[int, dict]:
     """Per claim first adjudicated in the period: denied / clean, root cause (and the
     CARC behind it), read from ``AdjudicatedClaimRollup`` (kept by the rollup refresh;
     ``claim_rows_direct`` computes the same from the normalized tables)."""
-
-    ensure_fresh(filters.organization_id)
-    query = RollupQuery(replace(filters, group_by=None), AdjudicatedClaimRollup)
-    try:
-        statement = query.rows_sql(
-            "claim_id, claims_first_adjudicated, denied_claims, clean_claims, root_causes"
-        )
-    except NotAttributable:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(statement, query.params)
-        found = cursor.fetchall()
+    found = _kept_rows(
+        filters,
+        AdjudicatedClaimRollup,
+        "claim_id, claims_first_adjudicated, denied_claims, clean_claims, root_causes",
+    )
     return {
         claim_id: _with_root_cause(
             {
@@ -150,6 +143,20 @@ def claim_rows(filters: MetricFilters) -> dict[int, dict]:
         )
         for claim_id, adjudicated, denied, clean, causes in found
     }
+
+
+def _kept_rows(filters: MetricFilters, model, columns: str) -> list[tuple]:
+    """``columns`` of the rows the rollup refresh keeps per entity (claims, lines) in
+    ``model`` for the selection, made fresh first; none when its filters do not apply."""
+    ensure_fresh(filters.organization_id)
+    query = RollupQuery(replace(filters, group_by=None), model)
+    try:
+        statement = query.rows_sql(columns)
+    except NotAttributable:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(statement, query.params)
+        return cursor.fetchall()
 
 
 def claim_rows_direct(filters: MetricFilters) -> dict[int, dict]:
@@ -245,16 +252,11 @@ def line_rows(filters: MetricFilters, *, underpaid_only: bool = False) -> dict[i
 def underpaid_line_rows(filters: MetricFilters) -> dict[int, dict]:
     """``line_rows(filters, underpaid_only=True)``, read from ``UnderpaidLineRollup``
     (kept by the rollup refresh) instead of pricing every line of the period."""
-
-    ensure_fresh(filters.organization_id)
-    query = RollupQuery(replace(filters, group_by=None), UnderpaidLineRollup)
-    try:
-        statement = query.rows_sql("charge_line_id, expected_allowed, net_paid, net_pr, explained")
-    except NotAttributable:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(statement, query.params)
-        found = cursor.fetchall()
+    found = _kept_rows(
+        filters,
+        UnderpaidLineRollup,
+        "charge_line_id, expected_allowed, net_paid, net_pr, explained",
+    )
     rows = {}
     for line_id, expected, net_paid, net_pr, explained in found:
         rows[line_id] = {

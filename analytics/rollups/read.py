@@ -167,7 +167,7 @@ class RollupQuery(MetricQuery):
 
     def rows_sql(self, columns: str) -> str:
         """``SELECT columns`` of the rollup rows of the selection (no grouping): for
-        tables keyed finer than a group (the underpaid lines)."""
+        tables keyed finer than a group (claims, underpaid lines), or their groups."""
         return f"SELECT {columns} {self._from()}"
 
     def sql(self) -> str:

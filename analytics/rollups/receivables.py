@@ -235,7 +235,7 @@ class ReceivableTotalsQuery(RollupQuery):
 
     def groups(self) -> list:
         """The groups with a ledger row as of D (zero totals included)."""
-        source = self._from()
+        statement = self.rows_sql(f"DISTINCT {self._group()}")
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT DISTINCT {self._group()} {source}", self.params)
+            cursor.execute(statement, self.params)
             return [group for (group,) in cursor.fetchall()]

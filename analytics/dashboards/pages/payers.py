@@ -62,11 +62,12 @@ class PayersView(PageView):
         # The largest shortfalls only: a year at 50 clinics has thousands of underpaid
         # lines (their details alone took 1.9 s); all of them are one click away.
         largest = sorted(lines, key=lambda line_id: (-lines[line_id]["underpaid_amount"], line_id))
-        line_details = selectors.lines_detail(largest[:UNDERPAID_LISTED])
+        listed = largest[:UNDERPAID_LISTED]
+        line_details = selectors.lines_detail(listed)
         underpaid = sorted(
             (
                 {**line_details[line_id], **lines[line_id]}
-                for line_id in largest[:UNDERPAID_LISTED]
+                for line_id in listed
                 if line_id in line_details
             ),
             key=lambda row: (-row["underpaid_amount"], row["claim__external_id"]),
