@@ -35,6 +35,7 @@ from analytics.metrics.queries.episodes import (
     EPISODE_ATTRIBUTION,
     AtRiskEpisodeQuery,
     DischargedEpisodeQuery,
+    ReferralNetCollectedQuery,
     ReferralQuery,
     episode_joins,
 )
@@ -279,6 +280,23 @@ def underpaid_line_rows(filters: MetricFilters) -> dict[int, dict]:
 
 
 # -- referrals: net collected per referral ----------------------------------------------
+
+
+def referral_net_collected(filters: MetricFilters) -> dict[Any, dict]:
+    """Referrals received in the period and the net collected to date of their
+    episodes' visits, per group of the selection (``filters.group_by``; ``ALL`` when
+    not grouped): read from ``ReferralMoneyRollup``, made fresh first."""
+    ensure_fresh(filters.organization_id)
+    return ReferralNetCollectedQuery(filters).fetch() or {}
+
+
+def referral_money_kept(filters: MetricFilters) -> dict[int, Decimal]:
+    """Net collected to date per referral received in the period, from
+    ``ReferralMoneyRollup`` (``referral_money`` computes it from the normalized
+    tables)."""
+    ensure_fresh(filters.organization_id)
+    rows = run_keyed(ReferralNetCollectedQuery, filters, "r.id")
+    return {key: row["net_collected"] for key, row in rows.items()}
 
 
 def referral_money(filters: MetricFilters, referral_ids: list[int]) -> dict[int, Decimal]:

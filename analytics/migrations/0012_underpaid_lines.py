@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from analytics.rollups.operations import MarkFamilyDirty
 from ptrevops.tenancy.operations import EnableRowLevelSecurity
 
 
@@ -60,11 +61,5 @@ class Migration(migrations.Migration):
         EnableRowLevelSecurity("underpaidlinerollup"),
         # Existing organizations: every day with charge lines is refreshed next (the
         # next import's refresh, or `manage.py refresh_rollups`).
-        migrations.RunSQL(
-            "INSERT INTO analytics_rollupdirtyday (organization_id, family, day)"
-            " SELECT DISTINCT organization_id, 'underpaid_lines', day"
-            " FROM analytics_chargelinerollup WHERE NOT monthly AND NOT by_clinic"
-            " ON CONFLICT DO NOTHING;",
-            migrations.RunSQL.noop,
-        ),
+        MarkFamilyDirty("underpaid_lines", days_from="chargelinerollup"),
     ]

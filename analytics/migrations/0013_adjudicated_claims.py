@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from analytics.rollups.operations import MarkFamilyDirty
 from ptrevops.tenancy.operations import EnableRowLevelSecurity
 
 
@@ -57,11 +58,5 @@ class Migration(migrations.Migration):
         EnableRowLevelSecurity("adjudicatedclaimrollup"),
         # Existing organizations: every first-adjudication day is refreshed next (the
         # next import's refresh, or `manage.py refresh_rollups`).
-        migrations.RunSQL(
-            "INSERT INTO analytics_rollupdirtyday (organization_id, family, day)"
-            " SELECT DISTINCT organization_id, 'adjudicated_claims', day"
-            " FROM analytics_claimrollup WHERE NOT monthly AND NOT by_clinic"
-            " ON CONFLICT DO NOTHING;",
-            migrations.RunSQL.noop,
-        ),
+        MarkFamilyDirty("adjudicated_claims", days_from="claimrollup"),
     ]

@@ -69,6 +69,17 @@ def test_referrals_page(full_group, client_as):
         "2026-03,1,100.0%,2.00",
         "2026-04,1,0.0%,0.00",
     ]
+    # The source's drill lists each referral's net collected to date: RA's $120, RD's $0.
+    response = client.get(
+        reverse("dashboard-rows", args=["referrals"]), {**PERIOD, "export": "csv"}
+    )
+    listed = list(csv.reader(response.content.decode().splitlines()))
+    assert listed[0][-1] == "Net collected to date"
+    assert sorted(row[-1] for row in listed[1:]) == ["$0.00", "$120.00"]
+    response = client.get(reverse("dashboard-rows", args=["referrals"]), PERIOD)
+    assert "Net collected to date: $120.00 over 2 referrals = $60.00 per referral." in (
+        response.content.decode()
+    )
 
 
 def test_episodes_page(full_group, client_as):

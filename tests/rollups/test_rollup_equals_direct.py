@@ -83,6 +83,31 @@ def _assert_same(org, selections) -> None:
         assert rolled == direct, (selection, _differences(rolled, direct))
         _assert_same_underpaid_lines(org, selection)
         _assert_same_claims(org, selection)
+        _assert_same_referral_money(org, selection)
+
+
+def _assert_same_referral_money(org, selection) -> None:
+    """The net collected per referral kept by the refresh is the direct visit-money SQL
+    over the referrals' episodes, per referral and summed per source."""
+    selection = {key: value for key, value in selection.items() if key != "group_by"}
+    filters = resolve_filters(organization_id=org.pk, **selection)
+    referrals = selectors.referral_rows(filters)
+    direct = selectors.referral_money(filters, list(referrals))
+    kept = selectors.referral_money_kept(filters)
+    assert set(kept) == set(referrals), selection
+    assert {key: money for key, money in kept.items() if money} == {
+        key: money for key, money in direct.items() if money
+    }, selection
+    by_source = resolve_filters(organization_id=org.pk, group_by="source", **selection)
+    sources = dict(Referral.objects.values_list("pk", "source_id"))
+    expected: dict = {}
+    for referral_id in referrals:
+        money, count = expected.get(sources[referral_id], (Decimal("0"), 0))
+        expected[sources[referral_id]] = (money + direct.get(referral_id, 0), count + 1)
+    found = selectors.referral_net_collected(by_source)
+    assert {
+        key: (row["net_collected"], row["referrals_received"]) for key, row in found.items()
+    } == expected, selection
 
 
 # What the underpaid-line lists show of a line (selectors.line_rows' columns).
@@ -142,6 +167,7 @@ def test_rollups_equal_direct_for_random_selections(group, org):
         assert any(row["denied_claims"] and row["carc"] for row in claims.values())
         whole = resolve_filters(organization_id=org.pk, start=FIRST, end=END)
         assert selectors.days_to_pay(whole, "payer")
+        assert any(selectors.referral_money_kept(whole).values()), "no referral's money kept"
 
 
 def _desk_payment(visit, external_id, kind, amount, method, *, hour) -> None:

@@ -163,8 +163,17 @@ KINDS = {
     "referrals": RowKind(
         "Referrals received",
         "referrals_received",
-        "Referrals received in the period; conversion and visits to date.",
-        ["Referral", "Received", "Source", "Clinic", "Patient", "Converted", "Visits to date"],
+        "Referrals received in the period; conversion, visits and net collected to date.",
+        [
+            "Referral",
+            "Received",
+            "Source",
+            "Clinic",
+            "Patient",
+            "Converted",
+            "Visits to date",
+            "Net collected to date",
+        ],
     ),
     "appointments": RowKind(
         "Appointments",
@@ -535,11 +544,12 @@ def _at_risk_rows(filters, _narrowing: Narrowing) -> list[list]:
     ]
 
 
-def _referral_rows(filters, _narrowing: Narrowing) -> list[list]:
+def _referral_rows(filters, _narrowing: Narrowing) -> Listed:
     rows = selectors.referral_rows(filters)
+    collected = selectors.referral_money_kept(filters)
     details = selectors.referrals_detail(rows)
     ordered = sorted(details.values(), key=lambda d: (d["received_on"], d["id"]))
-    return [
+    result = Listed(
         [
             d["external_id"],
             d["received_on"],
@@ -548,9 +558,17 @@ def _referral_rows(filters, _narrowing: Narrowing) -> list[list]:
             _patient(d, "patient__"),
             _yes(rows[d["id"]]["referrals_converted"]),
             rows[d["id"]]["referral_visits"],
+            money(collected.get(d["id"], Decimal("0"))),
         ]
         for d in ordered
-    ]
+    )
+    total = sum(collected.values(), Decimal("0"))
+    if rows:
+        result.summary = (
+            f"Net collected to date: {money(total)} over {_plural(len(rows), 'referral')}"
+            f" = {money(total / len(rows))} per referral."
+        )
+    return result
 
 
 def _appointment_rows(filters, narrowing: Narrowing) -> list[list]:

@@ -3,7 +3,6 @@ the monthly trend, clinics compared, and the sources going quiet."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 import pandas as pd
@@ -21,6 +20,7 @@ from analytics.dashboards.pages.base import (
 )
 from analytics.dashboards.panels import Panel
 from analytics.dashboards.views import _kpi, derived_kpi, drill_url
+from episodes.models import ReferralSource
 
 REFERRAL_METRICS = ["referrals_received", "referral_conversion", "visits_per_referral"]
 # A source "goes quiet" when its referrals fall to at most this share of the prior period.
@@ -29,18 +29,21 @@ QUIET_SHARE = 0.5
 
 def net_per_referral(page: PageView, selection) -> tuple[dict, Decimal, int]:
     """Net collected per referral source (external id → (money, referrals)), the total
-    money and the referral count — from the referral rows of the metrics SQL."""
-    filters = page.metric_filters(selection)
-    referrals = selectors.referral_rows(filters)
-    money_by_referral = selectors.referral_money(filters, list(referrals))
-    details = selectors.referrals_detail(list(referrals))
-    by_source: dict = defaultdict(lambda: [Decimal("0"), 0])
-    for referral_id in referrals:
-        source = details[referral_id]["source__external_id"]
-        by_source[source][0] += money_by_referral.get(referral_id, Decimal("0"))
-        by_source[source][1] += 1
+    money and the referral count, from the money the rollup refresh keeps per
+    referral."""
+    filters = page.metric_filters(selection, group_by="source")
+    rows = selectors.referral_net_collected(filters)
+    external = dict(
+        ReferralSource.objects.filter(pk__in=[key for key in rows if key is not None]).values_list(
+            "pk", "external_id"
+        )
+    )
+    by_source = {
+        external.get(key): (row["net_collected"], row["referrals_received"])
+        for key, row in rows.items()
+    }
     total = sum((money for money, _ in by_source.values()), Decimal("0"))
-    return dict(by_source), total, len(referrals)
+    return by_source, total, sum(referrals for _, referrals in by_source.values())
 
 
 def _per(total: Decimal, referrals: int):

@@ -102,7 +102,9 @@ class ReferralQuery(MetricQuery):
         super().__init__(filters, **options)
         self.params["attended"] = list(ATTENDED)
 
-    def sql(self) -> str:
+    def referral_selection(self) -> str:
+        """The ``ref`` CTE: the referrals received in period matching the filters, with
+        their group key."""
         joins = ""
         if self.needs("payer") or self.needs("clinician"):
             joins += """
@@ -115,15 +117,18 @@ class ReferralQuery(MetricQuery):
             """
         if self.needs("clinician"):
             joins += EPISODE_CLINICIAN_JOIN.format(alias="rfv", episode="rep")
-        return f"""
-        WITH ref AS MATERIALIZED (
+        return f"""ref AS MATERIALIZED (
             SELECT r.id, {self.group(REFERRAL_ATTRIBUTION)} AS grp
             FROM episodes_referral r
             {joins}
             WHERE r.organization_id = %(org)s
               AND r.received_on BETWEEN %(start)s AND %(end)s
               {self.where(REFERRAL_ATTRIBUTION)}
-        ),
+        )"""
+
+    def sql(self) -> str:
+        return f"""
+        WITH {self.referral_selection()},
         episodes AS (
             SELECT e.id, e.referral_id FROM episodes_episode e
             WHERE e.organization_id = %(org)s AND {self.among("e.referral_id", REF_IDS)}
@@ -149,6 +154,29 @@ class ReferralQuery(MetricQuery):
         FROM ref
         LEFT JOIN converted ON converted.referral_id = ref.id
         LEFT JOIN visits ON visits.referral_id = ref.id
+        GROUP BY ref.grp
+        """
+
+
+class ReferralNetCollectedQuery(ReferralQuery):
+    """Referrals received in period and the net collected to date (insurance paid +
+    patient paid) of all visits of their episodes, summed from ``ReferralMoneyRollup``
+    — the refresh keeps it; callers make the organization's rollups fresh first."""
+
+    def sql(self) -> str:
+        return f"""
+        WITH {self.referral_selection()},
+        money AS (
+            SELECT m.referral_id, sum(m.net_collected) AS net_collected
+            FROM analytics_referralmoneyrollup m
+            WHERE m.organization_id = %(org)s
+              AND m.referral_id = ANY(ARRAY(SELECT id FROM ref))
+            GROUP BY m.referral_id
+        )
+        SELECT ref.grp,
+               count(*) AS referrals_received,
+               coalesce(sum(money.net_collected), 0) AS net_collected
+        FROM ref LEFT JOIN money ON money.referral_id = ref.id
         GROUP BY ref.grp
         """
 

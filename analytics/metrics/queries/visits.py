@@ -50,11 +50,16 @@ class VisitMoneyQuery(MetricQuery):
     Money is "to date": every remittance and patient payment imported so far.
     """
 
+    # What a visit row is grouped by (``per_visit``), and whether it prices the copay
+    # due (a lookup of the eligibility in force per visit).
+    per_visit_key = "v.grp"
+    copay_due = True
+
     def sql(self) -> str:
         selection = visit_selection(
             self,
             period="v.date_of_service BETWEEN %(start)s AND %(end)s",
-            extra_columns=", ve.patient_id, ve.primary_payer_id",
+            extra_columns=", ve.patient_id, ve.primary_payer_id, ve.referral_id",
         )
         return f"""
         WITH v AS MATERIALIZED ({selection}),
@@ -109,7 +114,7 @@ class VisitMoneyQuery(MetricQuery):
             GROUP BY pp.visit_id
         ),
         per_visit AS (
-            SELECT v.grp,
+            SELECT {self.per_visit_key} AS grp,
                    coalesce(ch.billable, FALSE) AS billable,
                    coalesce(ch.units, 0) AS units,
                    coalesce(ch.gross, 0) AS gross,
@@ -118,14 +123,20 @@ class VisitMoneyQuery(MetricQuery):
                    cs.visit_id IS NOT NULL AS has_claim,
                    coalesce(cs.remitted, FALSE) AS remitted,
                    coalesce(pp.copay_at_tos, 0) AS copay_at_tos,
-                   coalesce(elig.copay_amount, 0) AS copay_due
+                   {"coalesce(elig.copay_amount, 0)" if self.copay_due else "0"} AS copay_due
             FROM v
             LEFT JOIN charges ch ON ch.visit_id = v.visit_id
             LEFT JOIN line_paid lp ON lp.visit_id = v.visit_id
             LEFT JOIN claim_paid cpd ON cpd.visit_id = v.visit_id
             LEFT JOIN claim_status cs ON cs.visit_id = v.visit_id
             LEFT JOIN patient_paid pp ON pp.visit_id = v.visit_id
-            -- The eligibility row in force on the DOS; several: the episode's primary
+            {self._eligibility() if self.copay_due else ""}
+        )
+        {self.aggregate()}
+        """
+
+    def _eligibility(self) -> str:
+        return """-- The eligibility row in force on the DOS; several: the episode's primary
             -- payer's first, then one with a copay, then the latest check.
             LEFT JOIN LATERAL (
                 SELECT el.copay_amount FROM episodes_eligibility el
@@ -136,9 +147,10 @@ class VisitMoneyQuery(MetricQuery):
                 ORDER BY (el.payer_id = v.primary_payer_id) DESC NULLS LAST,
                          (el.copay_amount IS NOT NULL) DESC, el.checked_on DESC, el.id DESC
                 LIMIT 1
-            ) elig ON TRUE
-        )
-        SELECT grp,
+            ) elig ON TRUE"""
+
+    def aggregate(self) -> str:
+        return """SELECT grp,
                count(*) AS visits,
                count(*) FILTER (WHERE billable) AS billable_visits,
                coalesce(sum(units) FILTER (WHERE billable), 0)::bigint AS billable_units,
@@ -152,8 +164,7 @@ class VisitMoneyQuery(MetricQuery):
                coalesce(sum(copay_at_tos), 0) AS copay_collected_at_tos,
                coalesce(sum(copay_due), 0) AS copay_due
         FROM per_visit
-        GROUP BY grp
-        """
+        GROUP BY grp"""
 
     def _without_services(self, claim_payment: str) -> str:
         """The claim payment has no SVC. Narrow: against the SVCs of the range's claim
@@ -170,6 +181,21 @@ class VisitMoneyQuery(MetricQuery):
                     WHERE sp.organization_id = %(org)s
                       AND sp.claim_payment_id = ANY(ARRAY(SELECT id FROM claim_payments))
                 ) svc WHERE svc.claim_payment_id = {claim_payment})"""
+
+
+class ReferralMoneyQuery(VisitMoneyQuery):
+    """Grain rows of ``ReferralMoneyRollup`` (refresh only): net collected (insurance
+    paid + patient paid, to date) of the period's visits per grain key and referral of
+    their episode — the money ``selectors.referral_money`` computes per referral."""
+
+    per_visit_key = "v.grp || v.referral_id"
+    copay_due = False
+
+    def aggregate(self) -> str:
+        return """SELECT grp, sum(insurance_paid + patient_paid) AS net_collected
+        FROM per_visit
+        WHERE grp[6] IS NOT NULL
+        GROUP BY grp"""
 
 
 class GrossChargesWindowQuery(MetricQuery):
