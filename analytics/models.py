@@ -267,7 +267,12 @@ class ReferralMoneyRollup(Rollup):
     class Meta:
         indexes = [
             *_day_index("refmoney_org_day"),
-            models.Index(fields=["organization", "referral_id"], name="refmoney_org_referral"),
+            # Covering: a year's referrals sum ~600k rows at 50 clinics, index only.
+            models.Index(
+                fields=["organization", "referral_id"],
+                include=["net_collected"],
+                name="refmoney_org_referral",
+            ),
         ]
 
 

@@ -146,13 +146,28 @@ def claim_rows(filters: MetricFilters) -> dict[int, dict]:
     }
 
 
-def _kept_rows(filters: MetricFilters, model, columns: str) -> list[tuple]:
+def denied_claims_by_carc(filters: MetricFilters) -> dict[str, int]:
+    """Denied claims first adjudicated in the period per "root cause|CARC" (the CARC
+    "" for CLP02 = 4 alone): the kept claims' maps summed in SQL (a year at 50 clinics
+    is half a million claims)."""
+    found = _kept_rows(
+        filters,
+        AdjudicatedClaimRollup,
+        "cause.key, count(*)",
+        also=", jsonb_each_text(root_causes) cause",
+        tail="GROUP BY cause.key",
+    )
+    return dict(found)
+
+
+def _kept_rows(filters: MetricFilters, model, columns: str, **clauses) -> list[tuple]:
     """``columns`` of the rows the rollup refresh keeps per entity (claims, lines) in
-    ``model`` for the selection, made fresh first; none when its filters do not apply."""
+    ``model`` for the selection, made fresh first; none when its filters do not apply.
+    ``clauses``: ``RollupQuery.rows_sql``'s."""
     ensure_fresh(filters.organization_id)
     query = RollupQuery(replace(filters, group_by=None), model)
     try:
-        statement = query.rows_sql(columns)
+        statement = query.rows_sql(columns, **clauses)
     except NotAttributable:
         return []
     with connection.cursor() as cursor:

@@ -50,7 +50,9 @@ class Migration(migrations.Migration):
                         name="refmoney_org_day",
                     ),
                     models.Index(
-                        fields=["organization", "referral_id"], name="refmoney_org_referral"
+                        fields=["organization", "referral_id"],
+                        include=["net_collected"],
+                        name="refmoney_org_referral",
                     ),
                 ],
             },

@@ -165,10 +165,11 @@ class RollupQuery(MetricQuery):
             " OR day BETWEEN %(tail_start)s AND %(end)s)))"
         )
 
-    def rows_sql(self, columns: str) -> str:
+    def rows_sql(self, columns: str, also: str = "", tail: str = "") -> str:
         """``SELECT columns`` of the rollup rows of the selection (no grouping): for
-        tables keyed finer than a group (claims, underpaid lines), or their groups."""
-        return f"SELECT {columns} {self._from()}"
+        tables keyed finer than a group (claims, underpaid lines), or their groups;
+        ``also`` joins more FROM items, ``tail`` follows the WHERE (a GROUP BY)."""
+        return f"SELECT {columns} {self._from(also)} {tail}"
 
     def sql(self) -> str:
         sums = ", ".join(self._sum(name) for name in self._measures())

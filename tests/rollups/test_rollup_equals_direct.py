@@ -129,7 +129,15 @@ def _assert_same_claims(org, selection) -> None:
     CARC per claim) are the direct per-claim SQL's."""
     selection = {key: value for key, value in selection.items() if key != "group_by"}
     filters = resolve_filters(organization_id=org.pk, **selection)
-    assert selectors.claim_rows(filters) == selectors.claim_rows_direct(filters), selection
+    direct = selectors.claim_rows_direct(filters)
+    assert selectors.claim_rows(filters) == direct, selection
+    # The Denials page's CARC counts, summed in SQL from the kept claims.
+    carcs: dict[str, int] = {}
+    for row in direct.values():
+        if row["denied_claims"]:
+            key = f"{row['root_cause']}|{row['carc']}"
+            carcs[key] = carcs.get(key, 0) + 1
+    assert selectors.denied_claims_by_carc(filters) == carcs, selection
     for dimension in (None, "payer", "clinic"):
         assert selectors.days_to_pay(filters, dimension) == selectors.days_to_pay_direct(
             filters, dimension

@@ -46,12 +46,16 @@ def as_float(value):
 class PageView(DashboardView):
     """A dashboard page; ``build`` gets the selection, these helpers the numbers."""
 
+    # The metrics the page shows: its documents compute only these (every family of a
+    # by-month document costs a read per month; at-risk episodes one scan each).
+    page_metrics: tuple[str, ...] | None = None
+
     def metric_filters(self, selection, **overrides):
         kwargs = {**selection.as_kwargs(), **overrides}
         return resolve_filters(organization_id=self.organization.pk, **kwargs)
 
     def doc(self, selection, group_by: str | None = None, metrics: list[str] | None = None) -> dict:
-        return document(self.organization, selection, group_by, metrics)
+        return document(self.organization, selection, group_by, metrics or self.page_metrics)
 
     def names(self, dimension: str) -> dict[str, str]:
         model = NAME_MODELS[dimension]

@@ -35,6 +35,7 @@ def copay_frame(frame_doc: dict, labels: dict) -> pd.DataFrame:
 
 class CopaysView(PageView):
     page_title = "Copays"
+    page_metrics = ("copay_collected_at_tos",)
     visit_note = (
         "Copays count finalized visits (attended appointments with a date of service) and "
         "the copay due from the eligibility in force on that date."

@@ -3,7 +3,6 @@ the dollars still at stake in open denials."""
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 
 import pandas as pd
@@ -33,6 +32,7 @@ def _root_label(value: str) -> str:
 
 class DenialsView(PageView):
     page_title = "Denials"
+    page_metrics = (*CLAIM_METRICS, "denials_by_root_cause")
     visit_note = (
         "Denial numbers count claims (each for one finalized visit) at their first "
         "adjudication, by its payment date — not visits or appointments."
@@ -57,11 +57,7 @@ class DenialsView(PageView):
         )
         denied_total = sum(causes.values()) or 0
         filters = self.metric_filters(selection)
-        carcs = Counter(
-            f"{row['root_cause']}|{row['carc']}"
-            for row in selectors.claim_rows(filters).values()
-            if row["denied_claims"]
-        )
+        carcs = selectors.denied_claims_by_carc(filters)
         carc_frame = pd.DataFrame(
             [
                 {

@@ -45,6 +45,7 @@ def _patient(row: dict, prefix: str = "patient__") -> str:
 
 class EpisodesView(PageView):
     page_title = "Episodes"
+    page_metrics = (*EPISODE_METRICS, "at_risk_episodes")
     visit_note = (
         "Visit adherence and visits per episode count finalized visits (attended appointments "
         "with a date of service) of the discharged episodes, to date; under-scheduled patients "

@@ -40,6 +40,7 @@ UNDERPAID_LISTED = 200
 
 class PayersView(PageView):
     page_title = "Payers"
+    page_metrics = tuple(PAYER_METRICS)
     visit_note = (
         "Payer mix counts finalized visits (attended appointments with a date of service) by "
         "the payer of the visit's primary claim; NCRPV counts finalized billable visits; yield "

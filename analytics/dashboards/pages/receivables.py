@@ -53,6 +53,7 @@ def over_90(metrics: dict):
 
 class ReceivablesView(PageView):
     page_title = "A/R"
+    page_metrics = ("ar_aging", "days_in_ar")
     visit_note = (
         "A/R counts claims of finalized visits (date of service on or before the as-of date) "
         "and patient balances of visits that have a claim; days in A/R divides by gross "

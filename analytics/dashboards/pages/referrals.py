@@ -52,6 +52,7 @@ def _per(total: Decimal, referrals: int):
 
 class ReferralsView(PageView):
     page_title = "Referrals"
+    page_metrics = tuple(REFERRAL_METRICS)
     visit_note = (
         "Visits per referral and net collected per referral count finalized visits (attended "
         "appointments with a date of service) of the referrals' episodes, to date; conversion "

@@ -25,6 +25,7 @@ WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 class ScheduleView(PageView):
     page_title = "Schedule"
+    page_metrics = (*SCHEDULE_METRICS, "visits")
     visit_note = (
         "Every number here counts scheduled appointments by their local date: utilization "
         "and the heatmap count attended ones (arrived or completed); arrival, cancellation and "
