@@ -121,6 +121,24 @@ class AppointmentRollup(Rollup):
         indexes = _day_index("apptrollup_org_day")
 
 
+class AppointmentSlotRollup(Rollup):
+    """Attended appointments and their minutes per schedule slot — ISO weekday and
+    hour of the start in the clinic's local time — by local date and attributes: the
+    Schedule page's heatmap sums these instead of converting every appointment's start
+    (a year at 50 clinics: 3 s). Rewritten with the appointment family's days
+    (``refresh.FOLLOWS``); monthly and clinic tiers like the families'."""
+
+    family = "appointment_slots"
+    key_fields = ("weekday", "hour")
+    weekday = models.SmallIntegerField()
+    hour = models.SmallIntegerField()
+    attended = models.BigIntegerField(**COUNT)
+    attended_minutes = models.BigIntegerField(**COUNT)
+
+    class Meta:
+        indexes = _day_index("apptslot_org_day")
+
+
 class CapacityRollup(Rollup):
     family = "capacity"
     available_minutes = models.BigIntegerField(**COUNT)
@@ -378,6 +396,7 @@ ROLLUPS: tuple[type[Rollup], ...] = (
     UnderpaidLineRollup,
     AdjudicatedClaimRollup,
     ReferralMoneyRollup,
+    AppointmentSlotRollup,
 )
 
 

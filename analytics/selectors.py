@@ -44,9 +44,14 @@ from analytics.metrics.queries.receivables import (
     PATIENT_BALANCE_ATTRIBUTION,
     ReceivablesQuery,
 )
-from analytics.metrics.queries.schedule import AppointmentQuery
+from analytics.metrics.queries.schedule import SLOT_KEY, AppointmentQuery
 from analytics.metrics.queries.visits import VisitMoneyQuery, visit_selection
-from analytics.models import AdjudicatedClaimRollup, UnderpaidLineRollup
+from analytics.models import (
+    AdjudicatedClaimRollup,
+    AppointmentRollup,
+    AppointmentSlotRollup,
+    UnderpaidLineRollup,
+)
 from analytics.rollups import ensure_fresh
 from analytics.rollups.read import RollupQuery
 from billing.models import (
@@ -342,8 +347,27 @@ def referral_money(filters: MetricFilters, referral_ids: list[int]) -> dict[int,
 # -- schedule ----------------------------------------------------------------------------
 
 
+APPOINTMENT_COUNTS = ("attended_minutes", "attended", "cancelled", "late_cancel", "no_show")
+
+
 def appointments_by_clinic_month(filters: MetricFilters) -> dict[tuple[int, str], dict]:
-    """Appointment counts per (clinic id, local month) — the arrival-rate inputs."""
+    """Appointment counts per (clinic id, local month) — the arrival-rate inputs — from
+    the appointment rollup's rows (monthly ones for whole months)."""
+    sums = ", ".join(f"sum({name})::bigint" for name in APPOINTMENT_COUNTS)
+    found = _kept_rows(
+        filters,
+        AppointmentRollup,
+        f"clinic_id, to_char(day, 'YYYY-MM'), {sums}",
+        tail="GROUP BY 1, 2",
+    )
+    return {
+        (clinic, month): dict(zip(APPOINTMENT_COUNTS, counts, strict=True))
+        for clinic, month, *counts in found
+    }
+
+
+def appointments_by_clinic_month_direct(filters: MetricFilters) -> dict[tuple[int, str], dict]:
+    """``appointments_by_clinic_month`` from the appointments."""
     rows = appointment_rows(
         filters, "(a.clinic_id::text || '|' || to_char(a.local_date, 'YYYY-MM'))"
     )
@@ -354,23 +378,33 @@ def appointments_by_clinic_month(filters: MetricFilters) -> dict[tuple[int, str]
     return result
 
 
-# An appointment's start as "ISO weekday|hour" in its clinic's local time (the
-# organization's time zone when the clinic has none).
-SLOT_KEY = (
-    "(SELECT to_char(a.starts_at AT TIME ZONE coalesce(nullif(ck.timezone, ''), "
-    "%(default_tz)s), 'ID|HH24') FROM clinics_clinic ck"
-    " WHERE ck.id = a.clinic_id AND ck.organization_id = %(org)s)"
-)
-
-
-def attended_by_weekday_hour(filters: MetricFilters, default_timezone: str) -> dict:
+def attended_by_weekday_hour(filters: MetricFilters) -> dict:
     """Attended appointments and minutes per (ISO weekday 1–7, hour 0–23) of their start
-    in the clinic's local time (the organization's time zone when the clinic has none)."""
+    in the clinic's local time (the organization's time zone when the clinic has none),
+    read from ``AppointmentSlotRollup`` (kept by the refresh)."""
+    found = _kept_rows(
+        filters,
+        AppointmentSlotRollup,
+        "weekday, hour, sum(attended)::bigint, sum(attended_minutes)::bigint",
+        tail="GROUP BY weekday, hour",
+    )
+    return {
+        (int(weekday), int(hour)): {"attended": attended, "attended_minutes": minutes}
+        for weekday, hour, attended, minutes in found
+    }
+
+
+def attended_by_weekday_hour_direct(filters: MetricFilters, default_timezone: str) -> dict:
+    """``attended_by_weekday_hour`` from the appointments (slots with attended ones)."""
     rows = run_keyed(AppointmentQuery, filters, SLOT_KEY, params={"default_tz": default_timezone})
     result = {}
     for slot, row in rows.items():
-        weekday, hour = slot.split("|")
-        result[(int(weekday), int(hour))] = row
+        if row["attended"]:
+            weekday, hour = slot.split("|")
+            result[(int(weekday), int(hour))] = {
+                "attended": row["attended"],
+                "attended_minutes": row["attended_minutes"],
+            }
     return result
 
 

@@ -21,6 +21,7 @@ from analytics.metrics.queries import QUERIES
 from analytics.metrics.queries.base import GRAIN_EPOCH
 from analytics.metrics.queries.charge_lines import UnderpaidLineQuery
 from analytics.metrics.queries.claims import AdjudicatedClaimQuery
+from analytics.metrics.queries.schedule import AppointmentSlotQuery
 from analytics.metrics.queries.visits import ReferralMoneyQuery
 from analytics.models import (
     ATTRIBUTES,
@@ -51,14 +52,16 @@ GRAIN_QUERIES = {
     "underpaid_lines": UnderpaidLineQuery,
     "adjudicated_claims": AdjudicatedClaimQuery,
     "referral_money": ReferralMoneyQuery,
+    "appointment_slots": AppointmentSlotQuery,
 }
 # The A/R ledgers are keyed by DOS and change exactly when the visit family's day
 # does (claims, remittances, CAS, patient payments, attribution): the triggers mark
 # "visits" and the refresh rewrites these with it, as the referrals' money (their
 # visits' money by DOS, a visit's episode and referral marking its DOS too); the
-# underpaid lines are the charge lines' and the claims first adjudicated the claims'
-# (same days, same SQL).
+# underpaid lines are the charge lines', the claims first adjudicated the claims' and
+# the schedule slots the appointments' (same days, same SQL).
 FOLLOWS = {
+    "appointments": ("appointment_slots",),
     "visits": ("receivables", "patient_credits", "referral_money"),
     "charge_lines": ("underpaid_lines",),
     "claims": ("adjudicated_claims",),

@@ -25,7 +25,7 @@ from analytics.models import RollupDirtyDay, VisitRollup
 from analytics.rollups import ensure_fresh, has_dirty_days, rebuild
 from billing.models import ChargeLine, FeeSchedule, PatientPayment, Payer
 from clinics.models import Clinic, Clinician
-from episodes.models import Episode, Referral, ReferralSource, Visit
+from episodes.models import Appointment, Episode, Referral, ReferralSource, Visit
 from ptrevops.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,17 @@ def _assert_same(org, selections) -> None:
         _assert_same_underpaid_lines(org, selection)
         _assert_same_claims(org, selection)
         _assert_same_referral_money(org, selection)
+        _assert_same_slots(org, selection)
+
+
+def _assert_same_slots(org, selection) -> None:
+    """The Schedule heatmap's cells kept by the refresh are the direct SQL's."""
+    selection = {key: value for key, value in selection.items() if key != "group_by"}
+    filters = resolve_filters(organization_id=org.pk, **selection)
+    direct = selectors.attended_by_weekday_hour_direct(filters, org.timezone)
+    assert selectors.attended_by_weekday_hour(filters) == direct, selection
+    by_month = selectors.appointments_by_clinic_month(filters)
+    assert by_month == selectors.appointments_by_clinic_month_direct(filters), selection
 
 
 def _assert_same_referral_money(org, selection) -> None:
@@ -176,6 +187,7 @@ def test_rollups_equal_direct_for_random_selections(group, org):
         whole = resolve_filters(organization_id=org.pk, start=FIRST, end=END)
         assert selectors.days_to_pay(whole, "payer")
         assert any(selectors.referral_money_kept(whole).values()), "no referral's money kept"
+        assert len(selectors.attended_by_weekday_hour(whole)) > 10, "few heatmap cells"
 
 
 def _desk_payment(visit, external_id, kind, amount, method, *, hour) -> None:
@@ -238,6 +250,26 @@ def test_incremental_refresh_after_writes_equals_direct(group, org):
             episode.save(update_fields=["referral"])
             _refresh_is_partial(org)
             _assert_same(org, selections)
+
+        # An attended appointment moved an hour later and a cancelled one attended after
+        # all (the Schedule heatmap's cells; the local date stays the same).
+        moved = (
+            Appointment.objects.filter(
+                status="completed", local_date__gte=FIRST, starts_at__hour__range=(13, 18)
+            )
+            .order_by("id")
+            .first()
+        )
+        Appointment.objects.filter(pk=moved.pk).update(
+            starts_at=moved.starts_at + datetime.timedelta(hours=1)
+        )
+        Appointment.objects.filter(
+            pk=Appointment.objects.filter(status="cancelled", local_date__gte=FIRST)
+            .order_by("id")
+            .values("pk")[:1]
+        ).update(status="completed")
+        _refresh_is_partial(org)
+        _assert_same(org, selections)
 
         # A new contract rate for a CPT the payer is billed for.
         line = ChargeLine.objects.filter(claim__isnull=False).select_related("claim").first()

@@ -41,7 +41,7 @@ class ScheduleView(PageView):
         by_clinician = self.frame(selection, "clinician", SCHEDULE_METRICS)
         by_month = self.frame(selection, "month", SCHEDULE_METRICS)
         filters = self.metric_filters(selection)
-        slots = selectors.attended_by_weekday_hour(filters, self.organization.timezone)
+        slots = selectors.attended_by_weekday_hour(filters)
         clinic_months = selectors.appointments_by_clinic_month(filters)
         clinic_names = self.names("clinic")  # external id → name; clinic_months: by db id
         clinic_by_pk = dict(Clinic.objects.values_list("pk", "external_id"))

@@ -8,6 +8,7 @@ from analytics.metrics.queries.base import (
     Attribution,
     MetricQuery,
 )
+from clinics.models import Organization
 
 APPOINTMENT_ATTRIBUTION = Attribution(
     clinic="a.clinic_id",
@@ -53,6 +54,42 @@ class AppointmentQuery(MetricQuery):
           {self.where(APPOINTMENT_ATTRIBUTION)}
         GROUP BY 1
         """
+
+
+# An appointment's start in its clinic's local time (the organization's time zone,
+# ``default_tz``, when the clinic has none).
+LOCAL_START = (
+    "(a.starts_at AT TIME ZONE (SELECT coalesce(nullif(ck.timezone, ''), %(default_tz)s)"
+    " FROM clinics_clinic ck WHERE ck.id = a.clinic_id AND ck.organization_id = %(org)s))"
+)
+# Its schedule slot: "ISO weekday|hour" (the Schedule page's heatmap cell).
+SLOT_KEY = f"to_char({LOCAL_START}, 'ID|HH24')"
+
+
+class AppointmentSlotQuery(AppointmentQuery):
+    """Grain rows of ``AppointmentSlotRollup`` (refresh only): attended appointments and
+    minutes per grain key and schedule slot (ISO weekday, hour of the local start)."""
+
+    def __init__(self, filters, **options) -> None:
+        super().__init__(filters, **options)
+        # The time zone of a clinic without one (the heatmap reads the same).
+        self.params["default_tz"] = (
+            Organization.objects.filter(pk=filters.organization_id)
+            .values_list("timezone", flat=True)
+            .get()
+        )
+
+    def group(self, attribution) -> str:
+        slot = (
+            f"ARRAY[to_char({LOCAL_START}, 'ID')::bigint, to_char({LOCAL_START}, 'HH24')::bigint]"
+        )
+        return f"({super().group(attribution)} || {slot})"
+
+    def sql(self) -> str:
+        return (
+            super().sql()
+            + "        HAVING count(*) FILTER (WHERE a.status = ANY(%(attended)s)) > 0\n"
+        )
 
 
 class CapacityQuery(MetricQuery):
