@@ -227,8 +227,8 @@ class PatientCreditRollup(Rollup):
 
 class AdjudicatedClaimRollup(Rollup):
     """The claims first adjudicated, one row per claim by its first adjudication's
-    payment date and attributes: denied / clean, and for a denial its root cause and
-    CARC (``root_causes``: {"cause|CARC": 1}). The Denials page and the claim
+    payment date and attributes: denied / clean, for a denial its root cause and CARC
+    (``root_causes``: {"cause|CARC": 1}), and its days to pay. The Denials page and the claim
     drill-downs read these instead of finding every claim's first adjudication again.
     Rewritten with the claims family's days (``refresh.FOLLOWS``)."""
 
@@ -241,6 +241,8 @@ class AdjudicatedClaimRollup(Rollup):
     denied_claims = models.BigIntegerField(**COUNT)
     clean_claims = models.BigIntegerField(**COUNT)
     root_causes = models.JSONField(default=dict)
+    # Days from the claim's submission to its first adjudication (none: not submitted).
+    days_to_pay = models.IntegerField(null=True)
 
     class Meta:
         indexes = _day_index("adjclaim_org_day")

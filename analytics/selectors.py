@@ -136,7 +136,7 @@ def claim_rows(filters: MetricFilters) -> dict[int, dict]:
     found = _kept_rows(
         filters,
         AdjudicatedClaimRollup,
-        "claim_id, claims_first_adjudicated, denied_claims, clean_claims, root_causes",
+        "claim_id, claims_first_adjudicated, denied_claims, clean_claims, root_causes, days_to_pay",
     )
     return {
         claim_id: _with_root_cause(
@@ -145,9 +145,10 @@ def claim_rows(filters: MetricFilters) -> dict[int, dict]:
                 "denied_claims": denied,
                 "clean_claims": clean,
                 "root_causes": causes,
+                "days_to_pay": days,
             }
         )
-        for claim_id, adjudicated, denied, clean, causes in found
+        for claim_id, adjudicated, denied, clean, causes, days in found
     }
 
 
@@ -184,12 +185,16 @@ def claim_rows_direct(filters: MetricFilters) -> dict[int, dict]:
     """``claim_rows`` computed from the normalized tables (the first-adjudication SQL of
     the metrics module, per claim)."""
     rows = run_keyed(
-        FirstAdjudicationQuery,
+        PerClaimFirstAdjudicationQuery,
         filters,
         "c.id",
         replace_sql=((ROOT_CAUSE, ROOT_CAUSE_AND_CARC),),
     )
     return {claim_id: _with_root_cause(row) for claim_id, row in rows.items()}
+
+
+class PerClaimFirstAdjudicationQuery(FirstAdjudicationQuery):
+    per_claim = True
 
 
 def _with_root_cause(row: dict) -> dict:
@@ -489,23 +494,18 @@ def days_to_pay_direct(filters: MetricFilters, dimension: str | None = "payer") 
 
 class DaysToPayRollupQuery(RollupQuery):
     """``DaysToPayQuery`` over the kept claims: their day is the first adjudication's
-    payment date; the claim's ``submitted_on`` is one index probe away."""
+    payment date, ``days_to_pay`` counts from the claim's submission."""
 
     def __init__(self, filters: MetricFilters) -> None:
         super().__init__(filters, AdjudicatedClaimRollup)
 
     def sql(self) -> str:
-        submitted = (
-            "(SELECT c.submitted_on FROM billing_claim c"
-            " WHERE c.id = claim_id AND c.organization_id = %(org)s)"
-        )
         return f"""
-        SELECT grp{self._total_flag(group="grp")}, count(*) AS claims,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days
-        FROM (SELECT {self._group()} AS grp, day - {submitted} AS days
-              {self._from()}) claims
-        {self._grouping(group="grp")}
+        SELECT {self._group()} AS grp{self._total_flag()}, count(*) AS claims,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_pay) AS median_days,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY days_to_pay) AS p90_days
+        {self._from()}
+        {self._grouping()}
         """
 
 

@@ -39,6 +39,9 @@ class FirstAdjudicationQuery(MetricQuery):
     """Per group: claims first adjudicated in period, denied claims, clean claims, and
     denied claims per root cause (``root_causes``: {category: count})."""
 
+    # Grouped per claim: also its days to pay (submission to first adjudication).
+    per_claim = False
+
     def __init__(self, filters, **options) -> None:
         super().__init__(filters, **options)
         carcs = sorted(CARC_CATEGORIES)
@@ -78,6 +81,7 @@ class FirstAdjudicationQuery(MetricQuery):
         ),
         adjudicated AS MATERIALIZED (
             SELECT f.claim_payment_id, f.status_code, f.paid_amount,
+                   f.payment_date - c.submitted_on AS days,
                    {self.group(CLAIM_ATTRIBUTION)} AS grp
             FROM first f
             {self.join_by_id("billing_claim", "c", "f.claim_id")}
@@ -121,7 +125,7 @@ class FirstAdjudicationQuery(MetricQuery):
               AND sp.paid_amount = 0
         ),
         judged AS (
-            SELECT ad.grp,
+            SELECT ad.grp, ad.days,
                    (ad.status_code = %(denied_status)s
                     OR (ad.paid_amount = 0 AND d.claim_payment_id IS NOT NULL)) AS denied,
                    dl.claim_payment_id IS NOT NULL AS has_denied_line,
@@ -139,7 +143,8 @@ class FirstAdjudicationQuery(MetricQuery):
             SELECT grp, root_cause,
                    count(*) AS adjudicated,
                    count(*) FILTER (WHERE denied) AS denied,
-                   count(*) FILTER (WHERE NOT denied AND NOT has_denied_line) AS clean
+                   count(*) FILTER (WHERE NOT denied AND NOT has_denied_line) AS clean,
+                   max(days) AS days
             FROM judged GROUP BY grp, root_cause
         )
         SELECT grp,
@@ -147,10 +152,13 @@ class FirstAdjudicationQuery(MetricQuery):
                sum(denied)::bigint AS denied_claims,
                sum(clean)::bigint AS clean_claims,
                coalesce(jsonb_object_agg(root_cause, denied) FILTER (WHERE denied > 0), '{{}}')
-                   AS root_causes
+                   AS root_causes{self._days_to_pay()}
         FROM per_cause
         GROUP BY grp
         """
+
+    def _days_to_pay(self) -> str:
+        return ",\n               max(days) AS days_to_pay" if self.per_claim else ""
 
 
 # A denial's root cause with the CARC behind it ("" for CLP02 = 4 alone).
@@ -164,6 +172,8 @@ class AdjudicatedClaimQuery(FirstAdjudicationQuery):
     """Grain rows of ``AdjudicatedClaimRollup`` (refresh only): per claim first
     adjudicated in the period, keyed by its grain key and claim id; ``root_causes``
     maps "cause|CARC" to 1 for a denial."""
+
+    per_claim = True
 
     def group(self, attribution) -> str:
         return f"({super().group(attribution)} || c.id)"
