@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -312,7 +313,13 @@ def drill_url(
     query = narrowed(selection, dimension, value).query_string()
     if extra:
         query += "&" + urlencode(extra)
-    return f"{reverse('dashboard-rows', args=[kind])}?{query}"
+    return f"{_rows_path(kind)}?{query}"
+
+
+@functools.cache
+def _rows_path(kind: str) -> str:
+    # (Reversed once per kind: pages link thousands of table rows.)
+    return reverse("dashboard-rows", args=[kind])
 
 
 def kpi_rows_url(name: str, selection) -> str | None:
