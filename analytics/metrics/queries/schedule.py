@@ -80,9 +80,8 @@ class AppointmentSlotQuery(AppointmentQuery):
         )
 
     def group(self, attribution) -> str:
-        slot = (
-            f"ARRAY[to_char({LOCAL_START}, 'ID')::bigint, to_char({LOCAL_START}, 'HH24')::bigint]"
-        )
+        # One time-zone lookup per appointment: [weekday, hour] from SLOT_KEY's text.
+        slot = f"string_to_array({SLOT_KEY}, '|')::bigint[]"
         return f"({super().group(attribution)} || {slot})"
 
     def sql(self) -> str:
