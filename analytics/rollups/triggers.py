@@ -30,9 +30,12 @@ SKIPS_WHEN_MARKED = ("billing_servicepayment", "billing_adjustment")
 def _visit_days(visits: str) -> str:
     """Visit and charge-line families on the DOS of the visits ``visits`` selects."""
     return f"""
-        SELECT v.organization_id, f.family, v.date_of_service
-        FROM ({visits}) s(organization_id, id)
-        JOIN episodes_visit v ON v.id = s.id AND v.organization_id = s.organization_id
+        SELECT d.organization_id, f.family, d.date_of_service
+        FROM (
+            SELECT DISTINCT v.organization_id, v.date_of_service
+            FROM ({visits}) s(organization_id, id)
+            JOIN episodes_visit v ON v.id = s.id AND v.organization_id = s.organization_id
+        ) d
         CROSS JOIN (VALUES ('visits'), ('charge_lines')) f(family)"""
 
 
@@ -40,14 +43,20 @@ def _claim_days(claims: str) -> str:
     """Claims family on every payment date of the claims' remittances (any of them
     may be, or become, the first adjudication)."""
     return f"""
-        SELECT DISTINCT cp.organization_id, 'claims',
-               -- By primary key: statistics of a table filled in this transaction
-               -- are stale, and a join was planned as a scan per claim payment.
-               (SELECT rem.payment_date FROM billing_remittance rem
-                WHERE rem.id = cp.remittance_id)
-        FROM ({claims}) s(organization_id, id)
-        JOIN billing_claimpayment cp
-          ON cp.organization_id = s.organization_id AND cp.claim_id = s.id"""
+        SELECT r.organization_id, 'claims', rem.payment_date
+        FROM (
+            SELECT DISTINCT cp.organization_id, cp.remittance_id
+            FROM ({claims}) s(organization_id, id)
+            JOIN billing_claimpayment cp
+              ON cp.organization_id = s.organization_id AND cp.claim_id = s.id
+        ) r
+        -- Once per remittance (a posting's batch has thousands of claim payments and a
+        -- few remittances), by primary key: statistics of a table filled in this
+        -- transaction are stale, and a join was planned as a scan per claim payment.
+        CROSS JOIN LATERAL (
+            SELECT one.payment_date FROM billing_remittance one
+            WHERE one.id = r.remittance_id LIMIT 1
+        ) rem"""
 
 
 def _discharge_days(episodes: str) -> str:
