@@ -159,7 +159,7 @@ def denied_claims_by_carc(filters: MetricFilters) -> dict[str, int]:
     found = _kept_rows(
         filters,
         AdjudicatedClaimRollup,
-        "cause.key, count(*)",
+        "cause.key, sum(cause.value::bigint)::bigint",
         also=", jsonb_each_text(root_causes) cause",
         tail="GROUP BY cause.key",
     )
@@ -181,6 +181,12 @@ def _kept_rows(filters: MetricFilters, model, columns: str, **clauses) -> list[t
         return cursor.fetchall()
 
 
+class PerClaimFirstAdjudicationQuery(FirstAdjudicationQuery):
+    """The first-adjudication SQL keyed per claim, with each claim's days to pay."""
+
+    per_claim = True
+
+
 def claim_rows_direct(filters: MetricFilters) -> dict[int, dict]:
     """``claim_rows`` computed from the normalized tables (the first-adjudication SQL of
     the metrics module, per claim)."""
@@ -191,10 +197,6 @@ def claim_rows_direct(filters: MetricFilters) -> dict[int, dict]:
         replace_sql=((ROOT_CAUSE, ROOT_CAUSE_AND_CARC),),
     )
     return {claim_id: _with_root_cause(row) for claim_id, row in rows.items()}
-
-
-class PerClaimFirstAdjudicationQuery(FirstAdjudicationQuery):
-    per_claim = True
 
 
 def _with_root_cause(row: dict) -> dict:

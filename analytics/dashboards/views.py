@@ -8,7 +8,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views import View
 
 from analytics.dashboards import figures
@@ -313,12 +313,12 @@ def drill_url(
     query = narrowed(selection, dimension, value).query_string()
     if extra:
         query += "&" + urlencode(extra)
-    return f"{_rows_path(kind)}?{query}"
+    return f"{_rows_path(kind, get_script_prefix())}?{query}"
 
 
 @functools.cache
-def _rows_path(kind: str) -> str:
-    # (Reversed once per kind: pages link thousands of table rows.)
+def _rows_path(kind: str, _prefix: str) -> str:
+    # (Reversed once per kind and script prefix: pages link thousands of table rows.)
     return reverse("dashboard-rows", args=[kind])
 
 

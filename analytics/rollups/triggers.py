@@ -233,6 +233,25 @@ DEPENDENCIES: dict[str, list[str]] = {
     ],
 }
 
+# Time zones: an appointment's schedule slot (weekday and hour of its local start) is
+# read through its clinic's time zone, or the organization's when the clinic has none.
+# A change of either re-slots the appointments concerned (UPDATE only: a new clinic has
+# no appointments yet, a deleted one takes its appointments along).
+TIME_ZONE_DEPENDENCIES: dict[str, str] = {
+    "clinics_clinic": """
+        SELECT DISTINCT a.organization_id, 'appointment_slots', a.local_date
+        FROM new_rows n JOIN old_rows o ON o.id = n.id
+        JOIN episodes_appointment a
+          ON a.organization_id = n.organization_id AND a.clinic_id = n.id
+        WHERE o.timezone IS DISTINCT FROM n.timezone""",
+    "clinics_organization": """
+        SELECT DISTINCT a.organization_id, 'appointment_slots', a.local_date
+        FROM new_rows n JOIN old_rows o ON o.id = n.id
+        JOIN clinics_clinic c ON c.organization_id = n.id AND coalesce(c.timezone, '') = ''
+        JOIN episodes_appointment a ON a.organization_id = n.id AND a.clinic_id = c.id
+        WHERE o.timezone IS DISTINCT FROM n.timezone""",
+}
+
 _ROWS = {
     "INSERT": "new_rows",
     "DELETE": "old_rows",
@@ -293,12 +312,31 @@ CREATE TRIGGER analytics_dirty_delete AFTER DELETE ON {table}
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}();
 """
         )
+    for table, select in TIME_ZONE_DEPENDENCIES.items():
+        function = _function_name(table)
+        statements.append(
+            f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    INSERT INTO {DIRTY_TABLE} (organization_id, family, day)
+    SELECT m.organization_id, m.family, m.day
+    FROM ({select}) m(organization_id, family, day)
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$fn$;
+DROP TRIGGER IF EXISTS analytics_dirty_update ON {table};
+CREATE TRIGGER analytics_dirty_update AFTER UPDATE ON {table}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+"""
+        )
     return "\n".join(statements)
 
 
 def drop_sql() -> str:
     statements = []
-    for table in DEPENDENCIES:
+    for table in [*DEPENDENCIES, *TIME_ZONE_DEPENDENCIES]:
         for name in ("insert", "update", "delete"):
             statements.append(f"DROP TRIGGER IF EXISTS analytics_dirty_{name} ON {table};")
         statements.append(f"DROP FUNCTION IF EXISTS {_function_name(table)}();")

@@ -24,7 +24,7 @@ from analytics.metrics.queries.base import ALL
 from analytics.models import RollupDirtyDay, VisitRollup
 from analytics.rollups import ensure_fresh, has_dirty_days, rebuild
 from billing.models import ChargeLine, FeeSchedule, PatientPayment, Payer
-from clinics.models import Clinic, Clinician
+from clinics.models import Clinic, Clinician, Organization
 from episodes.models import Appointment, Episode, Referral, ReferralSource, Visit
 from ptrevops.tenancy.context import tenant_context
 
@@ -269,6 +269,21 @@ def test_incremental_refresh_after_writes_equals_direct(group, org):
             .values("pk")[:1]
         ).update(status="completed")
         _refresh_is_partial(org)
+        _assert_same(org, selections)
+
+        # A clinic's time zone corrected, then one cleared and the organization's changed
+        # (it applies to clinics without one): the heatmap's slots move with them.
+        first, second = Clinic.objects.filter(
+            pk__in=Appointment.objects.filter(local_date__gte=FIRST).values("clinic_id")
+        ).order_by("id")[:2]
+        zone = "America/Los_Angeles" if first.timezone != "America/Los_Angeles" else "Asia/Tokyo"
+        Clinic.objects.filter(pk=first.pk).update(timezone=zone)
+        assert ensure_fresh(org.pk) is not None, "the new time zone marked no day"
+        _assert_same(org, selections)
+        Clinic.objects.filter(pk=second.pk).update(timezone="")
+        Organization.objects.filter(pk=org.pk).update(timezone="America/Chicago")
+        org.refresh_from_db()
+        assert ensure_fresh(org.pk) is not None, "the organization's time zone marked no day"
         _assert_same(org, selections)
 
         # A new contract rate for a CPT the payer is billed for.

@@ -59,6 +59,9 @@ class FirstAdjudicationQuery(MetricQuery):
         if self.needs("source"):
             joins += self.source_join("csrc", "ve")
         carc = normalised_carc("a.reason_code")
+        # Per claim: its days from submission to first adjudication, carried through.
+        days = "f.payment_date - c.submitted_on" if self.per_claim else "NULL::integer"
+        per_claim_days = ", max(days) AS days" if self.per_claim else ""
         return f"""
         WITH candidates AS (
             -- Only a claim paid in the period can have its first adjudication there.
@@ -81,7 +84,7 @@ class FirstAdjudicationQuery(MetricQuery):
         ),
         adjudicated AS MATERIALIZED (
             SELECT f.claim_payment_id, f.status_code, f.paid_amount,
-                   f.payment_date - c.submitted_on AS days,
+                   {days} AS days,
                    {self.group(CLAIM_ATTRIBUTION)} AS grp
             FROM first f
             {self.join_by_id("billing_claim", "c", "f.claim_id")}
@@ -143,8 +146,8 @@ class FirstAdjudicationQuery(MetricQuery):
             SELECT grp, root_cause,
                    count(*) AS adjudicated,
                    count(*) FILTER (WHERE denied) AS denied,
-                   count(*) FILTER (WHERE NOT denied AND NOT has_denied_line) AS clean,
-                   max(days) AS days
+                   count(*) FILTER (WHERE NOT denied AND NOT has_denied_line) AS clean
+                   {per_claim_days}
             FROM judged GROUP BY grp, root_cause
         )
         SELECT grp,

@@ -169,7 +169,7 @@ class ReferralNetCollectedQuery(ReferralQuery):
         money AS (
             SELECT m.referral_id, sum(m.net_collected) AS net_collected
             FROM analytics_referralmoneyrollup m
-            WHERE m.organization_id = %(org)s
+            WHERE m.organization_id = %(org)s AND NOT m.monthly AND NOT m.by_clinic
               AND m.referral_id = ANY(ARRAY(SELECT id FROM ref))
             GROUP BY m.referral_id
         )
