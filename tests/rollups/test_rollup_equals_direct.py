@@ -357,6 +357,14 @@ def test_refresh_rollups_command(group, org, capsys):
     assert report["rows_written"] > 0 and report["dirty_days"] == 0
     call_command("refresh_rollups", "--org", org.slug)
     assert json.loads(capsys.readouterr().out)["rows_written"] == 0
+    # After a migration: every organization's marked days, the new family's included.
+    with tenant_context(org.pk):
+        RollupDirtyDay.objects.create(organization=org, family="referral_money", day=FIRST)
+    call_command("refresh_rollups", "--all")
+    reports = json.loads(capsys.readouterr().out)
+    assert reports[org.slug]["dirty_days"] == 1 and org.slug in reports
+    ranges = {family: spans for family, spans in reports[org.slug]["ranges"].items() if spans}
+    assert ranges == {"referral_money": [[str(FIRST), str(FIRST)]]}
 
 
 def test_the_posting_and_the_triggers_name_the_same_setting():
