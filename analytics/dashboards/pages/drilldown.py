@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -64,6 +65,31 @@ class Listed(list):
     """A list's rows, with a sentence of its totals (how they add up to the number)."""
 
     summary = ""
+
+
+class LazyRows(Sequence):
+    """A list's rows written only when read: ``keys`` in list order, ``render`` writing
+    the rows of some of them. A page of 50 of a month's 50,000 claims fetches the
+    details of 50; the CSV export reads them all, a chunk at a time."""
+
+    summary = ""
+    CHUNK = 2_000
+
+    def __init__(self, keys: list, render: Callable[[list], list[list]]) -> None:
+        self.keys = keys
+        self.render = render
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.render(self.keys[index])
+        return self.render([self.keys[index]])[0]
+
+    def __iter__(self):
+        for start in range(0, len(self.keys), self.CHUNK):
+            yield from self.render(self.keys[start : start + self.CHUNK])
 
 
 @dataclass(frozen=True)
@@ -246,71 +272,77 @@ OPEN_DENIALS = RowKind(
 )
 
 
-def _visit_rows(filters, narrowing: Narrowing) -> list[list]:
+def _visit_rows(filters, narrowing: Narrowing) -> LazyRows:
     rows = selectors.visit_rows(filters, episode_id=narrowing.episode_id)
-    details = selectors.visits_detail(rows)
-    ordered = sorted(details.values(), key=lambda d: (d["date_of_service"], d["id"]))
-    result = []
-    for detail in ordered:
-        row = rows[detail["id"]]
-        claims = "; ".join(
-            f"{claim['external_id']} ({claim['payer__name']})" for claim in detail["claims"]
-        )
-        result.append(
-            [
-                detail["date_of_service"],
-                detail["external_id"],
-                detail["episode__external_id"],
-                _patient(detail, "episode__patient__"),
-                detail["clinic__name"],
-                detail["clinician__name"],
-                claims,
-                _yes(row["billable_visits"]),
-                money(row["gross_charges"]),
-                money(row["insurance_paid"]),
-                money(row["patient_paid"]),
-                money(row["insurance_paid"] + row["patient_paid"]),
-                money(row["copay_collected_at_tos"]),
-                money(row["copay_due"]),
-            ]
-        )
-    return result
+
+    def render(visit_ids: list) -> list[list]:
+        details = selectors.visits_detail(visit_ids)
+        result = []
+        for visit_id in visit_ids:
+            detail, row = details[visit_id], rows[visit_id]
+            claims = "; ".join(
+                f"{claim['external_id']} ({claim['payer__name']})" for claim in detail["claims"]
+            )
+            result.append(
+                [
+                    detail["date_of_service"],
+                    detail["external_id"],
+                    detail["episode__external_id"],
+                    _patient(detail, "episode__patient__"),
+                    detail["clinic__name"],
+                    detail["clinician__name"],
+                    claims,
+                    _yes(row["billable_visits"]),
+                    money(row["gross_charges"]),
+                    money(row["insurance_paid"]),
+                    money(row["patient_paid"]),
+                    money(row["insurance_paid"] + row["patient_paid"]),
+                    money(row["copay_collected_at_tos"]),
+                    money(row["copay_due"]),
+                ]
+            )
+        return result
+
+    return LazyRows(selectors.visits_by_dos(rows), render)
 
 
-def _claim_rows(filters, narrowing: Narrowing) -> list[list]:
+def _claim_rows(filters, narrowing: Narrowing) -> Sequence:
     if narrowing.open_denials:
         return _open_denial_rows(filters, narrowing)
     if narrowing.carc is not None or narrowing.cause is not None:
         rows = selectors.denied_claim_rows(filters, carc=narrowing.carc, root_cause=narrowing.cause)
     else:
         rows = selectors.claim_rows(filters)
-    details = selectors.claims_detail(rows)
-    ordered = sorted(details.values(), key=lambda d: (d["visit__date_of_service"], d["id"]))
-    result = []
-    for detail in ordered:
-        row = rows[detail["id"]]
-        cause = row["root_cause"].replace("_", " ")
-        if row["carc"]:
-            cause += f" (CARC {row['carc']})"
-        result.append(
-            [
-                *_claim_cells(detail),
-                "; ".join(
-                    f"{p['remittance__payment_date']} CLP02={p['status_code']} "
-                    f"{money(p['paid_amount'])}"
-                    for p in detail["remittances"]
-                ),
-                money(detail["paid"]),
-                "; ".join(
-                    f"{a['group_code']}-{a['reason_code']} {money(a['amount'])}"
-                    for a in detail["carcs"]
-                ),
-                _yes(row["denied_claims"]),
-                _yes(row["clean_claims"]),
-                cause,
-            ]
-        )
-    return result
+
+    def render(claim_ids: list) -> list[list]:
+        details = selectors.claims_detail(claim_ids)
+        result = []
+        for claim_id in claim_ids:
+            detail, row = details[claim_id], rows[claim_id]
+            cause = row["root_cause"].replace("_", " ")
+            if row["carc"]:
+                cause += f" (CARC {row['carc']})"
+            result.append(
+                [
+                    *_claim_cells(detail),
+                    "; ".join(
+                        f"{p['remittance__payment_date']} CLP02={p['status_code']} "
+                        f"{money(p['paid_amount'])}"
+                        for p in detail["remittances"]
+                    ),
+                    money(detail["paid"]),
+                    "; ".join(
+                        f"{a['group_code']}-{a['reason_code']} {money(a['amount'])}"
+                        for a in detail["carcs"]
+                    ),
+                    _yes(row["denied_claims"]),
+                    _yes(row["clean_claims"]),
+                    cause,
+                ]
+            )
+        return result
+
+    return LazyRows(selectors.claims_by_dos(rows), render)
 
 
 def _claim_cells(detail: dict) -> list:
