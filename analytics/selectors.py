@@ -789,23 +789,24 @@ def _authorized_visits_used(
 
 def visits_by_dos(visit_ids) -> list[int]:
     """``visit_ids`` in list order: by date of service, then id."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT v.id FROM episodes_visit v WHERE v.id = ANY(%s)"
-            " ORDER BY v.date_of_service, v.id",
-            [[int(i) for i in visit_ids]],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return _ids_in_order(
+        "SELECT v.id FROM episodes_visit v WHERE v.id = ANY(%s) ORDER BY v.date_of_service, v.id",
+        visit_ids,
+    )
 
 
 def claims_by_dos(claim_ids) -> list[int]:
     """``claim_ids`` in list order: by their visit's date of service, then claim id."""
+    return _ids_in_order(
+        "SELECT c.id FROM billing_claim c JOIN episodes_visit v ON v.id = c.visit_id"
+        " WHERE c.id = ANY(%s) ORDER BY v.date_of_service, c.id",
+        claim_ids,
+    )
+
+
+def _ids_in_order(statement: str, ids) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.id FROM billing_claim c JOIN episodes_visit v ON v.id = c.visit_id"
-            " WHERE c.id = ANY(%s) ORDER BY v.date_of_service, c.id",
-            [[int(i) for i in claim_ids]],
-        )
+        cursor.execute(statement, [[int(i) for i in ids]])
         return [row[0] for row in cursor.fetchall()]
 
 

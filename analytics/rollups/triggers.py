@@ -267,6 +267,11 @@ def _mark(table: str, operation: str) -> str:
     selects = "\n        UNION ALL".join(
         select.format(rows=_ROWS[operation]) for select in DEPENDENCIES[table]
     )
+    return _insert_marks(selects)
+
+
+def _insert_marks(selects: str) -> str:
+    """Record the (organization_id, family, day) rows ``selects`` yields as dirty."""
     return f"""
         INSERT INTO {DIRTY_TABLE} (organization_id, family, day)
         SELECT DISTINCT m.organization_id, m.family, m.day
@@ -318,10 +323,7 @@ CREATE TRIGGER analytics_dirty_delete AFTER DELETE ON {table}
             f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-    INSERT INTO {DIRTY_TABLE} (organization_id, family, day)
-    SELECT m.organization_id, m.family, m.day
-    FROM ({select}) m(organization_id, family, day)
-    ON CONFLICT DO NOTHING;
+    {_insert_marks(select)}
     RETURN NULL;
 END
 $fn$;

@@ -62,6 +62,7 @@ class FirstAdjudicationQuery(MetricQuery):
         # Per claim: its days from submission to first adjudication, carried through.
         days = "f.payment_date - c.submitted_on" if self.per_claim else "NULL::integer"
         per_claim_days = ", max(days) AS days" if self.per_claim else ""
+        days_to_pay = ",\n               max(days) AS days_to_pay" if self.per_claim else ""
         return f"""
         WITH candidates AS (
             -- Only a claim paid in the period can have its first adjudication there.
@@ -155,13 +156,10 @@ class FirstAdjudicationQuery(MetricQuery):
                sum(denied)::bigint AS denied_claims,
                sum(clean)::bigint AS clean_claims,
                coalesce(jsonb_object_agg(root_cause, denied) FILTER (WHERE denied > 0), '{{}}')
-                   AS root_causes{self._days_to_pay()}
+                   AS root_causes{days_to_pay}
         FROM per_cause
         GROUP BY grp
         """
-
-    def _days_to_pay(self) -> str:
-        return ",\n               max(days) AS days_to_pay" if self.per_claim else ""
 
 
 # A denial's root cause with the CARC behind it ("" for CLP02 = 4 alone).
