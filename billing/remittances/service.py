@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -77,6 +78,15 @@ class _End:
 # flushed: one waiting while one is flushed and the next is built, so memory is
 # bounded by about three batches.
 QUEUED_BATCHES = 1
+# The first batch is small so the server starts while the rest is parsed; each
+# next one is RAMP times bigger, up to ``claims_per_batch``.
+FIRST_BATCH_CLAIMS = 500
+RAMP = 4
+# GIL switch interval while a posting runs (CPython's default is 5 ms). The
+# parser thread never blocks, so each time the poster's statement returns it
+# waited up to a whole interval for the GIL — a dozen statements per batch, and
+# the server sat idle meanwhile (50,000 claims: 3.9 -> 3.5 s at 0.5 ms).
+SWITCH_INTERVAL = 0.0005
 _POLL_SECONDS = 0.5
 
 
@@ -115,14 +125,14 @@ class _Poster:
         self.progress = progress
         self.payers = PayerDirectory(context.organization_id)
         self.claims_per_batch = claims_per_batch
-        self.remittance_ids = staging.IdPool(cursor, "billing_remittance", 64)
+        self.remittance_ids = staging.IdPool(cursor, "billing_remittance", 256)
         self.claim_ids = staging.IdPool(cursor, "billing_claimpayment", claims_per_batch)
         self.service_ids = staging.IdPool(cursor, "billing_servicepayment", 4 * claims_per_batch)
         self.pools = (self.remittance_ids, self.claim_ids, self.service_ids)
         self.batch = Batch(
             claim_ids=self.claim_ids,
             service_ids=self.service_ids,
-            claims_per_batch=claims_per_batch,
+            claims_per_batch=min(claims_per_batch, FIRST_BATCH_CLAIMS),
         )
         # Parser side.
         self.seen: set[PaymentKey] = set()
@@ -140,6 +150,8 @@ class _Poster:
         self._top_up()
         for pool in self.pools:
             pool.request = self._request
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
         worker = threading.Thread(target=self.produce, args=(reader,), name="835-parser")
         worker.start()
         try:
@@ -159,14 +171,16 @@ class _Poster:
         finally:
             self.stop.set()
             worker.join()
+            sys.setswitchinterval(switch_interval)
             for pool in self.pools:
                 pool.request = None
 
     def _top_up(self) -> None:
-        """Ids for the next batches, fetched between flushes (no waiting parser)."""
-        self.claim_ids.top_up(2 * self.claims_per_batch)
-        self.service_ids.top_up(8 * self.claims_per_batch)
-        self.remittance_ids.top_up(64)
+        """Ids for the next batches, fetched between flushes so the parser, up to
+        two batches ahead of the one being flushed, does not wait for them."""
+        self.claim_ids.top_up(3 * self.claims_per_batch)
+        self.service_ids.top_up(12 * self.claims_per_batch)
+        self.remittance_ids.top_up(256)
 
     def flush(self, batch: Batch) -> None:
         self.apply(batch)
@@ -286,6 +300,7 @@ class _Poster:
     def _hand_off(self) -> None:
         batch = self.batch
         self.batch = batch.next()
+        self.batch.claims_per_batch = min(batch.claims_per_batch * RAMP, self.claims_per_batch)
         batch.seal()
         self._put(batch)
 

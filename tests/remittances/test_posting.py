@@ -410,3 +410,33 @@ def test_duplicate_spanning_batches_leaves_no_rows(org, in_org, post):
     with in_org(org):
         remittances = set(Remittance.objects.values_list("id", flat=True))
         assert set(ClaimPayment.objects.values_list("remittance_id", flat=True)) <= remittances
+
+
+def test_batches_ramp_up_to_the_batch_size(org, in_org, post, monkeypatch):
+    """A small first batch (the server starts early), then growing ones."""
+    from billing.remittances import service
+
+    monkeypatch.setattr(service, "FIRST_BATCH_CLAIMS", 2)
+    monkeypatch.setattr(service, "RAMP", 2)
+    posted = []
+    claims = [paid_claim(f"C{n}") for n in range(20)]
+    report = post(
+        org,
+        interchange(transaction(*claims, paid=str(100 * len(claims)))),
+        claims_per_batch=5,
+        progress=lambda r: posted.append(r.claim_payments_posted),
+    )
+    assert report.ok and report.claim_payments_posted == 20
+    assert posted == [2, 6, 11, 16, 20]
+
+
+def test_switch_interval_is_restored(org, post):
+    """The posting shortens the GIL switch interval only while it runs, even when it fails."""
+    import sys
+
+    before = sys.getswitchinterval()
+    assert post(org, interchange(transaction(paid_claim(), paid="100"))).ok
+    assert sys.getswitchinterval() == before
+    truncated = interchange(transaction(paid_claim(), paid="100"))[:-40]
+    assert not post(org, truncated).ok
+    assert sys.getswitchinterval() == before
