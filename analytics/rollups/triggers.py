@@ -61,14 +61,14 @@ def _claim_days(claims: str) -> str:
 
 def _discharge_days(episodes: str) -> str:
     return f"""
-        SELECT e.organization_id, 'discharges', e.discharge_date
+        SELECT DISTINCT e.organization_id, 'discharges', e.discharge_date
         FROM ({episodes}) s(organization_id, id)
         JOIN episodes_episode e ON e.id = s.id AND e.organization_id = s.organization_id"""
 
 
 def _referral_days_of_episodes(episodes: str) -> str:
     return f"""
-        SELECT ref.organization_id, 'referrals', ref.received_on
+        SELECT DISTINCT ref.organization_id, 'referrals', ref.received_on
         FROM ({episodes}) s(organization_id, id)
         JOIN episodes_episode e ON e.id = s.id AND e.organization_id = s.organization_id
         JOIN episodes_referral ref ON ref.id = e.referral_id"""
@@ -76,7 +76,7 @@ def _referral_days_of_episodes(episodes: str) -> str:
 
 def _appointment_days(episodes: str) -> str:
     return f"""
-        SELECT a.organization_id, 'appointments', a.local_date
+        SELECT DISTINCT a.organization_id, 'appointments', a.local_date
         FROM ({episodes}) s(organization_id, id)
         JOIN episodes_appointment a
           ON a.organization_id = s.organization_id AND a.episode_id = s.id"""
@@ -118,10 +118,13 @@ def _episode_dependants(episodes: str) -> list[str]:
 
 
 def _own(column: str, *families: str) -> str:
+    # Distinct days before they are crossed with the families: a bundle's visits
+    # are 100,000s of rows on a few hundred days.
     values = ", ".join(f"('{family}')" for family in families)
     return f"""
-        SELECT r.organization_id, f.family, r.{column}
-        FROM {{rows}} r CROSS JOIN (VALUES {values}) f(family)"""
+        SELECT d.organization_id, f.family, d.day
+        FROM (SELECT DISTINCT r.organization_id, r.{column} FROM {{rows}} r) d(organization_id, day)
+        CROSS JOIN (VALUES {values}) f(family)"""
 
 
 def _rows(column: str) -> str:
