@@ -7,10 +7,11 @@ after every file has been checked, so the report lists all problems at once — 
 `partial=True`, in which case the good rows stay and the failed ones are reported.
 
 Files are read, validated and turned into COPY text by a reader thread (`_Reader`),
-one file ahead of the SQL, which runs on the caller's connection in this thread:
-Python's work on file n+1 overlaps PostgreSQL's on file n. The reader never touches
-the database; what it finds (errors, counts, the ids of failed rows) is handed over
-with the file and reported here, in the same order as if it had been read inline.
+up to `LOOKAHEAD` files ahead of the SQL, which runs on the caller's connection in
+this thread: Python's work on the next files overlaps PostgreSQL's on this one. The
+reader never touches the database; what it finds (errors, counts, the ids of failed
+rows) is handed over with the file and reported here, in the same order as if it had
+been read inline.
 """
 
 from __future__ import annotations
@@ -62,8 +63,12 @@ MAX_FAILED_IDS = 100_000
 ADVISORY_LOCK = 7_301
 # COPY text of a file kept in memory before the reader thread spools it to disk.
 SPOOL_IN_MEMORY = 8 << 20
-# Files the reader thread may have finished ahead of the one being written.
-LOOKAHEAD = 1
+# Files the reader thread may have finished ahead of the one being written. The
+# reader then starts on the appointments (its longest file but one) while the
+# small files before them are still being written: at 1M visits the run had
+# waited 6 s for them with one file of lookahead. Each finished file holds at
+# most SPOOL_IN_MEMORY of text in memory (the rest is on disk).
+LOOKAHEAD = 4
 READ_SIZE = 1 << 20
 
 

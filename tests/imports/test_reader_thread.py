@@ -78,3 +78,25 @@ def test_a_failure_in_the_reader_reaches_the_caller(org, tmp_path, run_import, m
     assert readers() == []
     with tenant_context(org.pk):
         assert not Patient.objects.exists()
+
+
+def test_files_read_ahead_are_closed_when_the_run_stops(org, tmp_path, run_import, monkeypatch):
+    """The reader is up to LOOKAHEAD files ahead; a failed run closes their spools."""
+    prepare = service.prepare_file
+    prepared = []
+
+    def recording(spec, *args):
+        result = prepare(spec, *args)
+        prepared.append(result)
+        return result
+
+    def failing(cursor, spec, *args):
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(service, "prepare_file", recording)
+    monkeypatch.setattr(service, "first_load", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        run_import(org, write_bundle(tmp_path / "b", sample()))
+    assert readers() == []
+    assert len(prepared) > 1  # the reader had gone ahead of the failed file
+    assert all(p.spool is None for p in prepared)
