@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import queue
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from billing.remittances.payers import PayerDirectory
 from billing.remittances.report import DuplicatePayment, RemittanceReport
 from billing.remittances.tenancy import lock_out_bundle_imports, require_tenant
 from billing.x12 import Transaction, X12ParseError, stream_835
+from ptrevops.handoff import quick_gil_handoff
 
 REASON_EARLIER_IMPORT = "earlier import"
 REASON_REPEATED = "repeated in this file"
@@ -82,11 +82,6 @@ QUEUED_BATCHES = 1
 # next one is RAMP times bigger, up to ``claims_per_batch``.
 FIRST_BATCH_CLAIMS = 500
 RAMP = 4
-# GIL switch interval while a posting runs (CPython's default is 5 ms). The
-# parser thread never blocks, so each time the poster's statement returns it
-# waited up to a whole interval for the GIL — a dozen statements per batch, and
-# the server sat idle meanwhile (50,000 claims: 3.9 -> 3.5 s at 0.5 ms).
-SWITCH_INTERVAL = 0.0005
 _POLL_SECONDS = 0.5
 
 
@@ -150,30 +145,33 @@ class _Poster:
         self._top_up()
         for pool in self.pools:
             pool.request = self._request
-        switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
-        worker = threading.Thread(target=self.produce, args=(reader,), name="835-parser")
-        worker.start()
-        try:
-            while True:
-                item = self.queue.get()
-                if isinstance(item, Batch):
-                    self.flush(item)
-                    self._top_up()
-                elif isinstance(item, _Refill):
-                    item.pool.refill()
-                    item.done.set()
-                elif isinstance(item, _End):
-                    self.report.add_warnings(item.warnings, file_sequence=None)
-                    return
-                else:
-                    raise item
-        finally:
-            self.stop.set()
-            worker.join()
-            sys.setswitchinterval(switch_interval)
-            for pool in self.pools:
-                pool.request = None
+        # A dozen statements per batch, each waiting for the GIL when it returned:
+        # 50,000 claims took 3.9 s with the default interval, 3.5 s without the wait.
+        with quick_gil_handoff():
+            worker = threading.Thread(target=self.produce, args=(reader,), name="835-parser")
+            worker.start()
+            try:
+                self._flush_all()
+            finally:
+                self.stop.set()
+                worker.join()
+                for pool in self.pools:
+                    pool.request = None
+
+    def _flush_all(self) -> None:
+        while True:
+            item = self.queue.get()
+            if isinstance(item, Batch):
+                self.flush(item)
+                self._top_up()
+            elif isinstance(item, _Refill):
+                item.pool.refill()
+                item.done.set()
+            elif isinstance(item, _End):
+                self.report.add_warnings(item.warnings, file_sequence=None)
+                return
+            else:
+                raise item
 
     def _top_up(self) -> None:
         """Ids for the next batches, fetched between flushes so the parser, up to

@@ -47,6 +47,7 @@ from episodes.imports.upsert import (
     upsert,
 )
 from episodes.imports.validate import RowConverter, read_header
+from ptrevops.handoff import quick_gil_handoff
 from ptrevops.tenancy.context import current_organization_id
 
 Progress = Callable[[str, int], None]
@@ -157,7 +158,10 @@ class _Run:
             self.report.timings[stage] = round(time.perf_counter() - started, 3)
 
     def files(self, openers: dict) -> None:
-        with _Reader(openers, self.progress) as reader:
+        # The COPY of a big file is hundreds of chunks, each taking the GIL back
+        # from the reader when it returns: at 1M visits the stage of the
+        # appointments went 1.7 -> 4.0 s once the reader ran further ahead.
+        with quick_gil_handoff(), _Reader(openers, self.progress) as reader:
             for prepared in reader:
                 self.file(prepared)
 
