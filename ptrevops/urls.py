@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("analytics.urls")),
     path("", include("clinics.urls")),
+    path("", include("billing.urls")),
 ]

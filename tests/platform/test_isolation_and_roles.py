@@ -43,6 +43,17 @@ def _mapping(organization) -> int:
         return ColumnMappingProfile.objects.create(name="Beta secret", target="charges").pk
 
 
+def _denial(organization) -> int:
+    from tests.denials.conftest import DenialMaker
+
+    with tenant_context(organization.pk):
+        return DenialMaker(organization).make().pk
+
+
+DENIAL_URLS = ["denial-detail", "denial-assign", "denial-note", "denial-deadline", "denial-status"]
+# POST-only URLs (a GET answers 405 before any lookup).
+POST_URLS = {"import-retry", *DENIAL_URLS[1:]}
+
 OBJECT_URLS = {
     "clinic-detail": lambda other: reverse("clinic-detail", args=[_first_clinic(other).pk]),
     "import-run-detail": lambda other: reverse("import-run-detail", args=[_import_run(other)]),
@@ -54,6 +65,10 @@ OBJECT_URLS = {
     "mapping-preview": lambda other: reverse("mapping-preview", args=[_mapping(other)]),
     "mapping-import": lambda other: reverse("mapping-import", args=[_mapping(other)]),
     "mapping-delete": lambda other: reverse("mapping-delete", args=[_mapping(other)]),
+    **{
+        name: (lambda other, name=name: reverse(name, args=[_denial(other)]))
+        for name in DENIAL_URLS
+    },
 }
 OUR_APPS = {"ptrevops", "clinics", "episodes", "billing", "analytics"}
 
@@ -91,7 +106,7 @@ def test_every_object_url_is_covered_by_the_leak_test():
 def test_another_organizations_object_is_not_found(name, org, other_org, client_as):
     client = client_as(org, Role.OWNER)
     url = OBJECT_URLS[name](other_org)
-    response = client.post(url) if name.endswith("retry") else client.get(url)
+    response = client.post(url) if name in POST_URLS else client.get(url)
     assert response.status_code == 404
     assert b"Beta" not in response.content
 
@@ -121,6 +136,7 @@ PAGES = {
     "home": set(Role),
     "members": {Role.OWNER, Role.MANAGER},
     "organization-settings": {Role.OWNER},
+    "denials": {Role.OWNER, Role.MANAGER, Role.BILLER},
 }
 
 
