@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("analytics.urls")),
     path("", include("clinics.urls")),
     path("", include("billing.urls")),
+    path("", include("episodes.frontdesk.urls")),
 ]

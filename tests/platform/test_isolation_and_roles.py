@@ -50,9 +50,16 @@ def _denial(organization) -> int:
         return DenialMaker(organization).make().pk
 
 
+def _appointment(organization) -> int:
+    from tests.frontdesk.conftest import DeskMaker
+
+    with tenant_context(organization.pk):
+        return DeskMaker(organization).appointment().pk
+
+
 DENIAL_URLS = ["denial-detail", "denial-assign", "denial-note", "denial-deadline", "denial-status"]
 # POST-only URLs (a GET answers 405 before any lookup).
-POST_URLS = {"import-retry", *DENIAL_URLS[1:]}
+POST_URLS = {"import-retry", "front-desk-copay", *DENIAL_URLS[1:]}
 
 OBJECT_URLS = {
     "clinic-detail": lambda other: reverse("clinic-detail", args=[_first_clinic(other).pk]),
@@ -65,6 +72,7 @@ OBJECT_URLS = {
     "mapping-preview": lambda other: reverse("mapping-preview", args=[_mapping(other)]),
     "mapping-import": lambda other: reverse("mapping-import", args=[_mapping(other)]),
     "mapping-delete": lambda other: reverse("mapping-delete", args=[_mapping(other)]),
+    "front-desk-copay": lambda other: reverse("front-desk-copay", args=[_appointment(other)]),
     **{
         name: (lambda other, name=name: reverse(name, args=[_denial(other)]))
         for name in DENIAL_URLS
@@ -137,6 +145,7 @@ PAGES = {
     "members": {Role.OWNER, Role.MANAGER},
     "organization-settings": {Role.OWNER},
     "denials": {Role.OWNER, Role.MANAGER, Role.BILLER},
+    "front-desk": {Role.OWNER, Role.MANAGER, Role.FRONT_DESK, Role.CLINICIAN},
 }
 
 

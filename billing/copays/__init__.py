@@ -1,0 +1,1 @@
+"""Copays logged at the front desk."""

@@ -1,0 +1,107 @@
+"""Log a copay collected at the front desk.
+
+The payment is a ``PatientPayment`` of kind copay, exactly as the EMR export would
+bring one, with an ``external_id`` in a namespace of our own (``ptrevops-copay-…``) so
+it never collides with, nor is overwritten by, an imported payment. Its insert marks
+the visit's day dirty for the rollups (the statement trigger on the table, in this
+transaction); once the transaction commits, the same refresh an import ends with is
+queued for the organization so the dashboards catch up without waiting for a reader.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing.choices import PatientPaymentKind, PaymentMethod
+from billing.models import PatientPayment
+from clinics.models import Organization, User
+from clinics.services import audit_record
+from episodes.frontdesk.selectors import clinic_zone
+from episodes.models import Appointment
+
+EXTERNAL_ID_PREFIX = "ptrevops-copay-"
+MAX_COPAY = Decimal("1000.00")
+
+
+class CopayError(ValueError):
+    """A copay the rules refuse; its message is shown at the desk."""
+
+
+def copay_amount_parse(value) -> Decimal:
+    """A positive amount of dollars and cents, at most ``MAX_COPAY``."""
+    try:
+        amount = Decimal(str(value).strip().lstrip("$").replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise CopayError(f"“{value}” is not an amount.") from None
+    if not amount.is_finite():
+        raise CopayError(f"“{value}” is not an amount.")
+    if amount <= 0:
+        raise CopayError("The amount must be more than $0.00.")
+    if amount > MAX_COPAY:
+        raise CopayError(f"A copay is at most ${MAX_COPAY:,.2f}.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise CopayError("The amount has at most 2 decimals (cents).")
+    return amount.quantize(Decimal("0.01"))
+
+
+def copay_log(
+    *,
+    appointment: Appointment,
+    amount,
+    method: str,
+    acting_user: User,
+    organization: Organization,
+    now: datetime.datetime | None = None,
+) -> PatientPayment:
+    """Record a copay for the appointment's patient, collected now at the desk.
+
+    ``appointment`` must come from a tenant- and clinic-scoped lookup
+    (``episodes.frontdesk.selectors.appointment_for_member``). Refused for an
+    appointment on any other clinic-local date than today.
+    """
+    amount = copay_amount_parse(amount)
+    if method not in PaymentMethod.values:
+        raise CopayError("Choose a payment method.")
+    now = now or timezone.now()
+    today = now.astimezone(clinic_zone(appointment.clinic, organization)).date()
+    if appointment.local_date != today:
+        raise CopayError(
+            f"Copays are logged at the desk on the day of the visit: this appointment is "
+            f"on {appointment.local_date:%b %-d, %Y}, today is {today:%b %-d, %Y}."
+        )
+    visit_id = getattr(appointment, "visit_id", None)
+    if visit_id is None:
+        visit = appointment.visits.order_by("pk").first()
+        visit_id = visit.pk if visit else None
+    with transaction.atomic():
+        payment = PatientPayment.objects.create(
+            external_id=f"{EXTERNAL_ID_PREFIX}{uuid.uuid4().hex}",
+            patient_id=appointment.patient_id,
+            visit_id=visit_id,
+            amount=amount,
+            collected_at=now,
+            collected_on=today,
+            kind=PatientPaymentKind.COPAY,
+            method=method,
+            collected_by=acting_user.email[:100],
+        )
+        audit_record(
+            action="copay.logged",
+            actor=acting_user,
+            obj=payment,
+            detail={"appointment": appointment.pk, "amount": str(amount), "method": method},
+        )
+        organization_id = organization.pk
+        transaction.on_commit(lambda: _refresh_rollups(organization_id), robust=True)
+    return payment
+
+
+def _refresh_rollups(organization_id: int) -> None:
+    from billing.tasks import refresh_rollups
+
+    refresh_rollups.delay(organization_id=organization_id)

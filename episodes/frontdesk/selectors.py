@@ -1,0 +1,332 @@
+"""Reads of the front-desk page: one clinic's schedule for one local date, with each
+patient's copay due and collected and the authorization status of each visit.
+
+Every query goes through the tenant managers (current organization only, row-level
+security underneath) and through the member's clinics: another organization's or
+another clinic's id is simply not there (404).
+
+The page costs a fixed number of queries whatever the number of appointments: the
+appointments (with patient, clinician, episode and payer joined in), then one query
+each for the day's eligibility rows, copays collected, authorizations and the
+authorized visits they already consumed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
+
+from analytics.selectors import _authorized_visits_used
+from billing.choices import PatientPaymentKind
+from billing.models import PatientPayment
+from billing.rules.authorizations import (
+    COVERED,
+    EXPIRED,
+    NO_AUTHORIZATION,
+    NOT_YET_STARTED,
+    UNIT_CAP_REACHED,
+    VISIT_CAP_REACHED,
+    AuthorizationCoverage,
+    authorization_coverage,
+)
+from billing.rules.authorizations import (
+    Authorization as AuthorizationRule,
+)
+from clinics.models import Clinic, Membership, Organization
+from clinics.selectors import clinics_visible_to
+from episodes.choices import AppointmentStatus
+from episodes.models import Appointment, Authorization, Eligibility, Visit
+
+ZERO = Decimal("0.00")
+# Authorization warnings are for visits that happen (or did): not for cancellations.
+WARN_STATUSES = (
+    AppointmentStatus.SCHEDULED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.COMPLETED,
+)
+
+
+def clinic_zone(clinic: Clinic, organization: Organization) -> ZoneInfo:
+    """The clinic's time zone, else the organization's."""
+    return ZoneInfo(clinic.timezone or organization.timezone)
+
+
+def clinic_today(clinic: Clinic, organization: Organization) -> datetime.date:
+    return datetime.datetime.now(clinic_zone(clinic, organization)).date()
+
+
+def frontdesk_clinics(membership: Membership) -> list[Clinic]:
+    """The clinics this member may see, by name (the picker; the first is the default)."""
+    return list(clinics_visible_to(membership).order_by("name", "pk"))
+
+
+def appointment_for_member(membership: Membership, appointment_id: int) -> Appointment:
+    """One appointment of a clinic the member may see, with its clinic and patient;
+    404 for any other id (another organization's, another clinic's, none)."""
+    return get_object_or_404(
+        Appointment.objects.filter(clinic_id__in=clinics_visible_to(membership).values("pk"))
+        .select_related("clinic", "patient")
+        .annotate(visit_id=_first_visit_id()),
+        pk=appointment_id,
+    )
+
+
+def _first_visit_id() -> Subquery:
+    return Subquery(
+        Visit.objects.filter(appointment_id=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    )
+
+
+# -- copays -------------------------------------------------------------------------
+
+
+def eligibility_in_force(patient_ids, on_date: datetime.date) -> dict[int, list[Eligibility]]:
+    """Each patient's eligibility rows in force on ``on_date`` (active,
+    ``effective_from ≤ date ≤ effective_to``, blanks open-ended): one query."""
+    rows = defaultdict(list)
+    for row in Eligibility.objects.filter(
+        patient_id__in=patient_ids,
+        active=True,
+    ).filter(
+        Q(effective_from__isnull=True) | Q(effective_from__lte=on_date),
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on_date),
+    ):
+        rows[row.patient_id].append(row)
+    return rows
+
+
+def pick_eligibility(rows: list[Eligibility], primary_payer_id: int | None) -> Eligibility | None:
+    """The one row that counts when several are in force — the choice of the copay
+    metric (analytics/metrics/queries/visits.py ``_eligibility``), so the desk and the
+    dashboard agree: the episode's primary payer's first, then one with a copay, then
+    the latest check, then the latest row."""
+    if not rows:
+        return None
+    return max(
+        rows,
+        key=lambda row: (
+            primary_payer_id is not None and row.payer_id == primary_payer_id,
+            row.copay_amount is not None,
+            row.checked_on,
+            row.pk,
+        ),
+    )
+
+
+def copays_collected(patient_ids, on_date: datetime.date) -> dict[int, Decimal]:
+    """Σ copays collected per patient on the clinic-local date: one query."""
+    return {
+        row["patient_id"]: row["total"]
+        for row in PatientPayment.objects.filter(
+            patient_id__in=patient_ids,
+            kind=PatientPaymentKind.COPAY,
+            collected_on=on_date,
+        )
+        .order_by()
+        .values("patient_id")
+        .annotate(total=Sum("amount"))
+    }
+
+
+# -- authorizations ---------------------------------------------------------------------
+
+
+def authorizations_of(
+    patient_ids, on_date: datetime.date, organization_id: int
+) -> dict[int, list[AuthorizationRule]]:
+    """The patients' authorizations as the coverage rule takes them (two queries).
+
+    ``visits_used``: the model has no such field; authorized visits are consumed by
+    billed visits (rules.md), counted as the episodes dashboard counts them — the
+    patient's visits with a claim to the authorization's payer, dated in the window
+    and before ``on_date`` (``analytics.selectors._authorized_visits_used``).
+    """
+    auth_rows = list(
+        Authorization.objects.filter(patient_id__in=patient_ids).values(
+            "id",
+            "patient_id",
+            "payer_id",
+            "start_date",
+            "end_date",
+            "visits_authorized",
+            "units_authorized",
+            "auth_number",
+        )
+    )
+    used = _authorized_visits_used(auth_rows, on_date, organization_id)
+    authorizations = defaultdict(list)
+    for row in auth_rows:
+        authorizations[row["patient_id"]].append(
+            AuthorizationRule(
+                payer_id=str(row["payer_id"]),
+                start_date=row["start_date"],
+                end_date=row["end_date"],
+                visits_authorized=row["visits_authorized"],
+                visits_used=used.get(row["id"], 0),
+                units_authorized=row["units_authorized"],
+                auth_number=row["auth_number"] or None,
+                authorization_id=str(row["id"]),
+            )
+        )
+    return authorizations
+
+
+def coverage_warning(coverage: AuthorizationCoverage) -> str:
+    """The prominent badge's text for a visit no authorization covers."""
+    auth = coverage.authorization
+    if coverage.reason == NO_AUTHORIZATION or auth is None:
+        return "No authorization on file"
+    if coverage.reason == EXPIRED:
+        return f"Authorization expired {auth.end_date.isoformat()}"
+    if coverage.reason == NOT_YET_STARTED:
+        return f"Authorization starts {auth.start_date.isoformat()}"
+    if coverage.reason == VISIT_CAP_REACHED:
+        return f"Visit cap reached ({auth.visits_used}/{auth.visits_authorized})"
+    if coverage.reason == UNIT_CAP_REACHED:
+        return "Unit cap reached"
+    return "Not covered"
+
+
+def coverage_notice(coverage: AuthorizationCoverage) -> str:
+    """The softer notice of a covered visit: expiring soon, visits running low."""
+    auth = coverage.authorization
+    if not coverage.covered or auth is None:
+        return ""
+    parts = []
+    if coverage.expiring_soon:
+        parts.append(f"expires {auth.end_date.isoformat()}")
+    if coverage.visits_running_low:
+        parts.append(f"{coverage.visits_remaining} of {auth.visits_authorized} visits left")
+    return "Authorization " + ", ".join(parts) if parts else ""
+
+
+# -- the schedule -------------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleRow:
+    appointment: Appointment
+    starts_local: datetime.time
+    payer: object | None
+    eligibility: Eligibility | None
+    copay_due: Decimal | None  # None: no eligibility row in force
+    collected: Decimal
+    to_collect: Decimal
+    auth_required: bool
+    coverage: AuthorizationCoverage | None
+    warning: str = ""
+    notice: str = ""
+
+    @property
+    def warning_words(self) -> list[str]:
+        """The badge's words: the page breaks its lines between words only (never
+        inside a date)."""
+        return self.warning.split()
+
+    @property
+    def notice_words(self) -> list[str]:
+        return self.notice.split()
+
+    @property
+    def auth_status(self) -> str:
+        if self.payer is None:
+            return "No payer"
+        if not self.auth_required:
+            return "Not required"
+        return "Covered" if self.coverage and self.coverage.covered else "Not covered"
+
+
+@dataclass
+class Schedule:
+    clinic: Clinic
+    on_date: datetime.date
+    today: datetime.date
+    zone: ZoneInfo
+    rows: list[ScheduleRow] = field(default_factory=list)
+
+    @property
+    def is_today(self) -> bool:
+        return self.on_date == self.today
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for row in self.rows if row.warning)
+
+    @property
+    def notices(self) -> int:
+        return sum(1 for row in self.rows if row.notice)
+
+    @property
+    def to_collect(self) -> Decimal:
+        return sum((row.to_collect for row in self._one_row_per_patient()), ZERO)
+
+    @property
+    def collected(self) -> Decimal:
+        return sum((row.collected for row in self._one_row_per_patient()), ZERO)
+
+    def _one_row_per_patient(self) -> list[ScheduleRow]:
+        seen, rows = set(), []
+        for row in self.rows:
+            if row.appointment.patient_id not in seen:
+                seen.add(row.appointment.patient_id)
+                rows.append(row)
+        return rows
+
+
+def appointments_on(clinic: Clinic, on_date: datetime.date) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(clinic=clinic, local_date=on_date)
+        .select_related("patient", "clinician", "episode__primary_payer")
+        .annotate(visit_id=_first_visit_id())
+        .order_by("starts_at", "pk")
+    )
+
+
+def schedule(clinic: Clinic, on_date: datetime.date, organization: Organization) -> Schedule:
+    """The clinic's appointments on its local date ``on_date``, by start time, each
+    with the patient's copay due/collected and the visit's authorization status."""
+    zone = clinic_zone(clinic, organization)
+    result = Schedule(
+        clinic=clinic, on_date=on_date, today=datetime.datetime.now(zone).date(), zone=zone
+    )
+    appointments = list(appointments_on(clinic, on_date))
+    if not appointments:
+        return result
+    patient_ids = {appointment.patient_id for appointment in appointments}
+    eligibility = eligibility_in_force(patient_ids, on_date)
+    collected = copays_collected(patient_ids, on_date)
+    authorizations = authorizations_of(patient_ids, on_date, organization.pk)
+
+    for appointment in appointments:
+        payer = appointment.episode.primary_payer if appointment.episode else None
+        chosen = pick_eligibility(eligibility.get(appointment.patient_id, []), payer and payer.pk)
+        due = None if chosen is None else (chosen.copay_amount or ZERO)
+        paid = collected.get(appointment.patient_id, ZERO)
+        patient_auths = authorizations.get(appointment.patient_id, [])
+        coverage = None
+        if payer is not None:
+            coverage = authorization_coverage(patient_auths, str(payer.pk), on_date)
+        row = ScheduleRow(
+            appointment=appointment,
+            starts_local=appointment.starts_at.astimezone(zone).time(),
+            payer=payer,
+            eligibility=chosen,
+            copay_due=due,
+            collected=paid,
+            to_collect=max((due or ZERO) - paid, ZERO),
+            auth_required=bool(payer and payer.requires_auth),
+            coverage=coverage,
+        )
+        if row.auth_required and coverage is not None and appointment.status in WARN_STATUSES:
+            if coverage.reason != COVERED:
+                row.warning = coverage_warning(coverage)
+            else:
+                row.notice = coverage_notice(coverage)
+        result.rows.append(row)
+    return result
