@@ -352,6 +352,17 @@ class PatientPayment(ImportedModel):
         related_name="patient_payments",
         db_index=False,
     )
+    # A copay logged at the front desk before the visit exists records its
+    # appointment; ``billing.copays.link_desk_copays`` sets the visit once an import
+    # brings it. Imported payments leave it empty.
+    appointment = reference(
+        "episodes.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     amount = models.DecimalField(**MONEY)
     collected_at = models.DateTimeField()
     # The clinic-local date of collection ("at time of service" compares it to the DOS).
@@ -364,4 +375,9 @@ class PatientPayment(ImportedModel):
         indexes = [
             models.Index(fields=["organization", "visit"], name="patpay_org_visit"),
             models.Index(fields=["organization", "collected_on"], name="patpay_org_collected"),
+            models.Index(
+                fields=["organization", "appointment"],
+                name="patpay_desk_unlinked",
+                condition=models.Q(visit__isnull=True, appointment__isnull=False),
+            ),
         ]

@@ -178,6 +178,10 @@ def _execute(run: ImportRun, progress) -> tuple[bool, dict, list]:
             document["payments_matched_late"] = match_unmatched_payments(
                 organization_id=run.organization_id
             )
+            # Copays logged at the desk before these visits existed.
+            from billing.copays.services import link_desk_copays
+
+            document["desk_copays_linked"] = link_desk_copays(organization_id=run.organization_id)
         return report.succeeded, document, errors
     from billing.remittances import post_835_file
 

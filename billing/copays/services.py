@@ -14,7 +14,7 @@ import datetime
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.choices import PatientPaymentKind, PaymentMethod
@@ -83,6 +83,8 @@ def copay_log(
             external_id=f"{EXTERNAL_ID_PREFIX}{uuid.uuid4().hex}",
             patient_id=appointment.patient_id,
             visit_id=visit_id,
+            # Until the EMR's export brings the visit (link_desk_copays).
+            appointment_id=appointment.pk,
             amount=amount,
             collected_at=now,
             collected_on=today,
@@ -105,3 +107,33 @@ def _refresh_rollups(organization_id: int) -> None:
     from billing.tasks import refresh_rollups
 
     refresh_rollups.delay(organization_id=organization_id)
+
+
+# The visit of each desk copay logged before its visit existed: the visit of the
+# copay's appointment (the first, should the EMR have split one appointment).
+LINK_DESK_COPAYS = """
+    UPDATE billing_patientpayment p SET visit_id = v.visit_id
+    FROM (
+        SELECT v.appointment_id, min(v.id) AS visit_id FROM episodes_visit v
+        WHERE v.organization_id = %(org)s AND v.appointment_id IN (
+            SELECT appointment_id FROM billing_patientpayment
+            WHERE organization_id = %(org)s AND visit_id IS NULL
+              AND appointment_id IS NOT NULL)
+        GROUP BY v.appointment_id
+    ) v
+    WHERE p.organization_id = %(org)s AND p.visit_id IS NULL
+      AND p.appointment_id = v.appointment_id
+"""
+
+
+def link_desk_copays(*, organization_id: int) -> int:
+    """Give the copays logged at the desk before their visit existed that visit, now
+    that an import has brought it; returns how many were linked.
+
+    Only then does "copay collected at time of service" count them (it reads copays
+    by visit), and the update's trigger marks the visit's day for the rollups. Run
+    by the import runs after a bundle, inside ``tenant_context(organization_id)``.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(LINK_DESK_COPAYS, {"org": organization_id})
+        return cursor.rowcount

@@ -147,6 +147,10 @@ def import_vendor_export(
         document["payments_matched_late"] = match_unmatched_payments(
             organization_id=organization_id
         )
+        # Copays logged at the desk before these visits existed.
+        from billing.copays.services import link_desk_copays
+
+        document["desk_copays_linked"] = link_desk_copays(organization_id=organization_id)
     hidden = conversion.error_count - len(conversion.errors)
     hidden += bundle["error_count"] - len(report.errors)
     return _done(succeeded, document, errors, warnings, hidden)

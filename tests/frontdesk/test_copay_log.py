@@ -149,3 +149,47 @@ def test_get_is_not_allowed(org, desk, client_as, in_org):
     with in_org(org):
         appointment = desk.appointment()
     assert client_as(org, "front_desk").get(url(appointment)).status_code == 405
+
+
+def test_a_copay_logged_before_its_visit_is_linked_when_the_visit_arrives(
+    org, other_org, desk, other_desk, client_as, in_org
+):
+    """The export brings the visit later: the import run links the desk copay to it,
+    so "copay collected at time of service" counts it and its day is marked. Another
+    organization's desk copay, whose visit has arrived too, is not this run's."""
+    from billing.copays.services import link_desk_copays
+
+    def visit_of(appointment):
+        return Visit.objects.create(
+            external_id="V-LATER",
+            appointment=appointment,
+            episode=appointment.episode,
+            clinic=appointment.clinic,
+            date_of_service=appointment.local_date,
+            clinician=appointment.clinician,
+        )
+
+    with in_org(org):
+        appointment = desk.appointment(status="arrived")
+    with in_org(other_org):
+        theirs = other_desk.appointment(status="arrived")
+    client_as(org, "front_desk").post(url(appointment), {"amount": "20", "method": "card"})
+    client_as(other_org, "front_desk").post(url(theirs), {"amount": "30", "method": "cash"})
+    [payment] = payments(org, in_org)
+    assert (payment.visit_id, payment.appointment_id) == (None, appointment.pk)
+    with in_org(other_org):
+        visit_of(theirs)
+
+    with in_org(org):
+        assert link_desk_copays(organization_id=org.pk) == 0  # its visit is not here yet
+        visit = visit_of(appointment)
+        RollupDirtyDay.objects.all().delete()
+        assert link_desk_copays(organization_id=org.pk) == 1
+        dirty = set(RollupDirtyDay.objects.values_list("family", "day"))
+        assert link_desk_copays(organization_id=org.pk) == 0  # idempotent
+    [payment] = payments(org, in_org)
+    assert payment.visit_id == visit.pk
+    assert ("visits", desk.today) in dirty
+    with in_org(other_org):
+        [their_payment] = PatientPayment.objects.all()
+        assert their_payment.visit_id is None

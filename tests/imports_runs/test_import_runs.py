@@ -241,3 +241,30 @@ def test_import_is_due_once_a_day_after_the_local_hour(org):
     assert not import_due(org, datetime(2026, 1, 5, 6, 59, tzinfo=UTC), None)
     assert import_due(org, datetime(2026, 1, 5, 7, 0, tzinfo=UTC), None)
     assert not import_due(org, datetime(2026, 1, 5, 9, 0, tzinfo=UTC), date(2026, 1, 5))
+
+
+def test_a_bundle_run_links_desk_copays_to_the_visits_it_brought(org, monkeypatch):
+    """After a successful bundle, the run matches late 835 payments and links the
+    copays logged at the desk before their visits existed (billing.copays)."""
+    import billing.copays.services
+    import billing.remittances
+    import episodes.imports
+
+    calls = []
+    monkeypatch.setattr(
+        episodes.imports, "import_bundle", lambda **kwargs: FakeReport(succeeded=True)
+    )
+    monkeypatch.setattr(
+        billing.remittances, "match_unmatched_payments", lambda **kwargs: calls.append("835") or 0
+    )
+    monkeypatch.setattr(
+        billing.copays.services,
+        "link_desk_copays",
+        lambda **kwargs: calls.append(kwargs["organization_id"]) or 3,
+    )
+    run = _create(org)
+    with tenant_context(org.pk):
+        succeeded, document, _ = import_runs._execute(run, lambda stage, rows: None)
+    assert succeeded
+    assert calls == ["835", org.pk]
+    assert document["desk_copays_linked"] == 3
