@@ -705,7 +705,7 @@ def under_scheduled_episodes(filters: MetricFilters, weeks: int = 4) -> list[Sch
         "auth_number",
     )
     auth_rows = list(auth_rows)
-    used = _authorized_visits_used(auth_rows, as_of, filters.organization_id)
+    used = authorized_visits_used(auth_rows, as_of, filters.organization_id)
     for row in auth_rows:
         authorizations[row["patient_id"]].append(
             AuthorizationRule(
@@ -757,9 +757,12 @@ def under_scheduled_episodes(filters: MetricFilters, weeks: int = 4) -> list[Sch
     return gaps
 
 
-def _authorized_visits_used(
+def authorized_visits_used(
     auth_rows: list[dict], as_of: datetime.date, organization_id: int
 ) -> dict[int, int]:
+    """Authorization id -> visits it has consumed before ``as_of``: the patient's
+    visits in its window billed to its payer (shared with the front desk's
+    coverage badges, so the two pages agree)."""
     if not auth_rows:
         return {}
     statement = """

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
-from analytics.selectors import _authorized_visits_used
+from analytics.selectors import authorized_visits_used
 from billing.choices import PatientPaymentKind
 from billing.models import PatientPayment
 from billing.rules.authorizations import (
@@ -145,7 +145,7 @@ def authorizations_of(
     ``visits_used``: the model has no such field; authorized visits are consumed by
     billed visits (rules.md), counted as the episodes dashboard counts them — the
     patient's visits with a claim to the authorization's payer, dated in the window
-    and before ``on_date`` (``analytics.selectors._authorized_visits_used``).
+    and before ``on_date`` (``analytics.selectors.authorized_visits_used``).
     """
     auth_rows = list(
         Authorization.objects.filter(patient_id__in=patient_ids).values(
@@ -159,7 +159,7 @@ def authorizations_of(
             "auth_number",
         )
     )
-    used = _authorized_visits_used(auth_rows, on_date, organization_id)
+    used = authorized_visits_used(auth_rows, on_date, organization_id)
     authorizations = defaultdict(list)
     for row in auth_rows:
         authorizations[row["patient_id"]].append(
