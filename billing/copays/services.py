@@ -21,7 +21,7 @@ from billing.choices import PatientPaymentKind, PaymentMethod
 from billing.models import PatientPayment
 from clinics.models import Organization, User
 from clinics.services import audit_record
-from episodes.frontdesk.selectors import clinic_zone
+from episodes.frontdesk.selectors import VISIT_STATUSES, clinic_zone
 from episodes.models import Appointment
 
 EXTERNAL_ID_PREFIX = "ptrevops-copay-"
@@ -73,6 +73,10 @@ def copay_log(
         raise CopayError(
             f"Copays are logged at the desk on the day of the visit: this appointment is "
             f"on {appointment.local_date:%b %-d, %Y}, today is {today:%b %-d, %Y}."
+        )
+    if appointment.status not in VISIT_STATUSES:
+        raise CopayError(
+            f"This appointment is {appointment.get_status_display().lower()}: no copay is due."
         )
     visit_id = getattr(appointment, "visit_id", None)
     if visit_id is None:

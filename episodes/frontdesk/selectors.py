@@ -44,8 +44,9 @@ from episodes.choices import AppointmentStatus
 from episodes.models import Appointment, Authorization, Eligibility, Visit
 
 ZERO = Decimal("0.00")
-# Authorization warnings are for visits that happen (or did): not for cancellations.
-WARN_STATUSES = (
+# Appointments that are (or will be) a visit: they owe a copay and get authorization
+# warnings. A cancellation, no-show or rescheduled slot owes no copay.
+VISIT_STATUSES = (
     AppointmentStatus.SCHEDULED,
     AppointmentStatus.ARRIVED,
     AppointmentStatus.COMPLETED,
@@ -220,6 +221,7 @@ class ScheduleRow:
     to_collect: Decimal
     auth_required: bool
     coverage: AuthorizationCoverage | None
+    expected: bool = True  # a visit, not a cancellation: a copay is due
     warning: str = ""
     notice: str = ""
 
@@ -271,8 +273,9 @@ class Schedule:
         return sum((row.collected for row in self._one_row_per_patient()), ZERO)
 
     def _one_row_per_patient(self) -> list[ScheduleRow]:
+        """A patient's copay counts once a day: from a row that owes it, if any."""
         seen, rows = set(), []
-        for row in self.rows:
+        for row in sorted(self.rows, key=lambda row: not row.expected):
             if row.appointment.patient_id not in seen:
                 seen.add(row.appointment.patient_id)
                 rows.append(row)
@@ -305,6 +308,7 @@ def schedule(clinic: Clinic, on_date: datetime.date, organization: Organization)
 
     for appointment in appointments:
         payer = appointment.episode.primary_payer if appointment.episode else None
+        expected = appointment.status in VISIT_STATUSES
         chosen = pick_eligibility(eligibility.get(appointment.patient_id, []), payer and payer.pk)
         due = None if chosen is None else (chosen.copay_amount or ZERO)
         paid = collected.get(appointment.patient_id, ZERO)
@@ -319,11 +323,12 @@ def schedule(clinic: Clinic, on_date: datetime.date, organization: Organization)
             eligibility=chosen,
             copay_due=due,
             collected=paid,
-            to_collect=max((due or ZERO) - paid, ZERO),
+            to_collect=max((due or ZERO) - paid, ZERO) if expected else ZERO,
             auth_required=bool(payer and payer.requires_auth),
             coverage=coverage,
+            expected=expected,
         )
-        if row.auth_required and coverage is not None and appointment.status in WARN_STATUSES:
+        if row.auth_required and coverage is not None and row.expected:
             if coverage.reason != COVERED:
                 row.warning = coverage_warning(coverage)
             else:

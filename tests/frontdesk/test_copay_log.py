@@ -193,3 +193,22 @@ def test_a_copay_logged_before_its_visit_is_linked_when_the_visit_arrives(
     with in_org(other_org):
         [their_payment] = PatientPayment.objects.all()
         assert their_payment.visit_id is None
+
+
+def test_no_copay_is_due_or_taken_for_a_cancelled_appointment(org, desk, client_as, in_org):
+    with in_org(org):
+        patient = desk.patient("PC", "Cancel", "Led")
+        desk.b.eligibility(patient, desk.payer, "25.00")
+        cancelled = desk.appointment(patient=patient, status="cancelled")
+    client = client_as(org, "front_desk")
+    page = client.get(f"/front-desk/?clinic={desk.clinic.pk}")
+    [row] = page.context["schedule"].rows
+    assert (row.copay_due, row.to_collect, row.expected) == (Decimal("25.00"), Decimal("0"), False)
+    assert page.context["schedule"].to_collect == 0
+    assert f'action="{url(cancelled)}"' not in page.content.decode()
+
+    response = client.post(url(cancelled), {"amount": "25", "method": "card"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Not saved. This appointment is cancelled: no copay is due."
+    ]
+    assert payments(org, in_org) == []
