@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from analytics.selectors import authorized_visits_used
@@ -120,19 +120,27 @@ def pick_eligibility(rows: list[Eligibility], primary_payer_id: int | None) -> E
     )
 
 
-def copays_collected(patient_ids, on_date: datetime.date) -> dict[int, Decimal]:
-    """Σ copays collected per patient on the clinic-local date: one query."""
-    return {
-        row["patient_id"]: row["total"]
-        for row in PatientPayment.objects.filter(
-            patient_id__in=patient_ids,
-            kind=PatientPaymentKind.COPAY,
-            collected_on=on_date,
-        )
-        .order_by()
-        .values("patient_id")
-        .annotate(total=Sum("amount"))
-    }
+def copays_collected(appointments, on_date: datetime.date) -> dict[int, Decimal]:
+    """Σ copays collected on the clinic-local date per appointment: those logged for
+    it at the desk and those paid on its visit (as the EMR exports them). One query.
+
+    Per appointment, not per patient: "copay collected at time of service" counts a
+    copay against its visit, so a patient with two visits owes two, and money taken
+    at another clinic (which a member limited to this one may not see) clears nothing
+    here."""
+    by_visit = {a.visit_id: a.pk for a in appointments if a.visit_id is not None}
+    appointment_ids = {a.pk for a in appointments}
+    totals: dict[int, Decimal] = {}
+    payments = (
+        PatientPayment.objects.filter(kind=PatientPaymentKind.COPAY, collected_on=on_date)
+        .filter(Q(appointment_id__in=appointment_ids) | Q(visit_id__in=list(by_visit)))
+        .values_list("appointment_id", "visit_id", "amount")
+    )
+    for appointment_id, visit_id, amount in payments:
+        if appointment_id not in appointment_ids:
+            appointment_id = by_visit[visit_id]
+        totals[appointment_id] = totals.get(appointment_id, ZERO) + amount
+    return totals
 
 
 # -- authorizations ---------------------------------------------------------------------
@@ -266,20 +274,11 @@ class Schedule:
 
     @property
     def to_collect(self) -> Decimal:
-        return sum((row.to_collect for row in self._one_row_per_patient()), ZERO)
+        return sum((row.to_collect for row in self.rows), ZERO)
 
     @property
     def collected(self) -> Decimal:
-        return sum((row.collected for row in self._one_row_per_patient()), ZERO)
-
-    def _one_row_per_patient(self) -> list[ScheduleRow]:
-        """A patient's copay counts once a day: from a row that owes it, if any."""
-        seen, rows = set(), []
-        for row in sorted(self.rows, key=lambda row: not row.expected):
-            if row.appointment.patient_id not in seen:
-                seen.add(row.appointment.patient_id)
-                rows.append(row)
-        return rows
+        return sum((row.collected for row in self.rows), ZERO)
 
 
 def appointments_on(clinic: Clinic, on_date: datetime.date) -> QuerySet[Appointment]:
@@ -303,7 +302,7 @@ def schedule(clinic: Clinic, on_date: datetime.date, organization: Organization)
         return result
     patient_ids = {appointment.patient_id for appointment in appointments}
     eligibility = eligibility_in_force(patient_ids, on_date)
-    collected = copays_collected(patient_ids, on_date)
+    collected = copays_collected(appointments, on_date)
     authorizations = authorizations_of(patient_ids, on_date, organization.pk)
 
     for appointment in appointments:
@@ -311,7 +310,7 @@ def schedule(clinic: Clinic, on_date: datetime.date, organization: Organization)
         expected = appointment.status in VISIT_STATUSES
         chosen = pick_eligibility(eligibility.get(appointment.patient_id, []), payer and payer.pk)
         due = None if chosen is None else (chosen.copay_amount or ZERO)
-        paid = collected.get(appointment.patient_id, ZERO)
+        paid = collected.get(appointment.pk, ZERO)
         patient_auths = authorizations.get(appointment.patient_id, [])
         coverage = None
         if payer is not None:

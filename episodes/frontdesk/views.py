@@ -75,9 +75,11 @@ class FrontDeskView(OrganizationViewMixin, TemplateView):
 
     def _chosen_date(self, today: datetime.date) -> datetime.date:
         try:
-            return datetime.date.fromisoformat(self.request.GET.get("date") or "")
+            chosen = datetime.date.fromisoformat(self.request.GET.get("date") or "")
         except ValueError:
             return today
+        # The previous/next-day links must exist (date.min - 1 day overflows).
+        return chosen if datetime.date.min < chosen < datetime.date.max else today
 
 
 class CopayLogView(OrganizationViewMixin, View):

@@ -28,6 +28,13 @@ def row_of(response, appointment):
     return row
 
 
+def desk_copay(payment, appointment):
+    """The payment as logged at the desk for ``appointment``."""
+    payment.appointment = appointment
+    payment.save(update_fields=["appointment"])
+    return payment
+
+
 def test_only_this_clinics_appointments_of_the_local_date(org, desk, client_as, in_org):
     with in_org(org):
         late = desk.appointment(at=datetime.time(23, 30))  # tomorrow in UTC
@@ -87,10 +94,11 @@ def test_copay_due_follows_the_eligibility_in_force(org, desk, client_as, in_org
         a = desk.patient("PA")
         b.eligibility(a, desk.payer, "50.00", start=today - 60 * DAY, end=today - DAY)
         b.eligibility(a, desk.payer, "25.00", start=today - 10 * DAY)
-        b.patient_payment(a, "10.00", today)
-        b.patient_payment(a, "99.00", today - DAY)  # another day
-        b.patient_payment(a, "77.00", today, kind="coinsurance")  # not a copay
         appt_a = desk.appointment(patient=a)
+        desk_copay(b.patient_payment(a, "10.00", today), appt_a)
+        desk_copay(b.patient_payment(a, "99.00", today - DAY), appt_a)  # another day
+        desk_copay(b.patient_payment(a, "77.00", today, kind="coinsurance"), appt_a)
+        b.patient_payment(a, "5.00", today)  # on no visit of this clinic's day
         # an inactive row is ignored: nothing in force
         c = desk.patient("PC")
         b.eligibility(c, desk.payer, "40.00", active=False)
@@ -102,8 +110,8 @@ def test_copay_due_follows_the_eligibility_in_force(org, desk, client_as, in_org
         newer.checked_on = today
         newer.save()
         b.eligibility(d, desk.payer, "30.00", end=today)
-        b.patient_payment(d, "30.00", today)
         appt_d = desk.appointment(patient=d)
+        desk_copay(b.patient_payment(d, "30.00", today), appt_d)
         # a row starting tomorrow is not in force yet
         e = desk.patient("PE")
         b.eligibility(e, desk.payer, "15.00", start=today + DAY)
@@ -229,3 +237,38 @@ def test_query_count_does_not_grow_with_the_appointments(org, desk, client_as, i
         response = client.get(PAGE)
     assert len(rows(response)) == 30
     assert len(thirty) == len(three)
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "not-a-date"])
+def test_a_date_without_a_day_before_or_after_shows_today(org, desk, client_as, date):
+    response = client_as(org, "front_desk").get(f"/front-desk/?clinic={desk.clinic.pk}&date={date}")
+    assert response.status_code == 200
+    assert response.context["schedule"].on_date == desk.today
+
+
+def test_copays_count_per_appointment_and_only_this_clinics(org, desk, client_as, in_org):
+    """Two visits owe two copays; one paid clears only its own. Money taken at another
+    clinic, or on the visit (as the EMR exports it), counts where it belongs."""
+    with in_org(org):
+        b = desk.b
+        patient = desk.patient("PT")
+        b.eligibility(patient, desk.payer, "25.00")
+        morning = desk.appointment(patient=patient, at=datetime.time(9))
+        afternoon = desk.appointment(patient=patient, at=datetime.time(14), status="arrived")
+        desk_copay(b.patient_payment(patient, "25.00", desk.today), morning)
+        elsewhere = desk.appointment(
+            patient=patient, at=datetime.time(11), clinic=desk.other_clinic
+        )
+        desk_copay(b.patient_payment(patient, "25.00", desk.today), elsewhere)
+
+    response = client_as(org, "front_desk").get(PAGE)
+    assert (row_of(response, morning).collected, row_of(response, morning).to_collect) == (
+        Decimal("25.00"),
+        Decimal("0.00"),
+    )
+    assert (row_of(response, afternoon).collected, row_of(response, afternoon).to_collect) == (
+        0,
+        Decimal("25.00"),
+    )
+    schedule = response.context["schedule"]
+    assert (schedule.collected, schedule.to_collect) == (Decimal("25.00"), Decimal("25.00"))
