@@ -57,6 +57,25 @@ def _dependants(model) -> list:
     ]
 
 
+# References that let go of a removed row instead of blocking its removal: a copay
+# logged at the front desk (billing.copays) keeps its money and loses the link to the
+# appointment or visit the EMR deleted (the EMR never removes such a copay itself).
+DETACHED_ON_REMOVAL = {
+    ("billing_patientpayment", "appointment_id"),
+    ("billing_patientpayment", "visit_id"),
+}
+
+
+def _letting_go(related_table: str, column: str) -> tuple[str, list] | None:
+    """SQL (and its parameters) picking the referencing rows ``r`` that let go of a
+    removed row, or None when every reference blocks."""
+    if (related_table, column) not in DETACHED_ON_REMOVAL:
+        return None
+    from billing.copays.services import EXTERNAL_ID_PREFIX
+
+    return "r.external_id LIKE %s", [EXTERNAL_ID_PREFIX + "%"]
+
+
 def apply_removals(organization_id: int, removals: dict[str, Iterable]) -> RemovalReport:
     """Delete `removals` ({canonical file name: ids or Removal records}) of one
     organization; dependants first (files in reverse bundle order)."""
@@ -72,14 +91,21 @@ def apply_removals(organization_id: int, removals: dict[str, Iterable]) -> Remov
             model = apps.get_model(FILES_BY_NAME[spec.name].model)
             table = model._meta.db_table
             blocked: dict[str, list[str]] = {}
+            detach = []
             for relation in _dependants(model):
                 related = relation.related_model
+                related_table, column = related._meta.db_table, relation.field.column
+                letting_go = _letting_go(related_table, column)
+                keeps, keeps_params = "", []
+                if letting_go is not None:
+                    detach.append((related_table, column, *letting_go))
+                    keeps, keeps_params = f" AND NOT ({letting_go[0]})", letting_go[1]
                 cursor.execute(
-                    f'SELECT t.external_id, count(*) FROM "{related._meta.db_table}" r'
-                    f' JOIN "{table}" t ON t.id = r."{relation.field.column}"'
-                    " WHERE t.organization_id = %s AND t.external_id = ANY(%s)"
+                    f'SELECT t.external_id, count(*) FROM "{related_table}" r'
+                    f' JOIN "{table}" t ON t.id = r."{column}"'
+                    f" WHERE t.organization_id = %s AND t.external_id = ANY(%s){keeps}"
                     " GROUP BY t.external_id",
-                    [organization_id, ids],
+                    [organization_id, ids, *keeps_params],
                 )
                 for external_id, count in cursor.fetchall():
                     noun = str(
@@ -101,6 +127,13 @@ def apply_removals(organization_id: int, removals: dict[str, Iterable]) -> Remov
                     )
                 )
             free = [external_id for external_id in ids if external_id not in blocked]
+            for related_table, column, letting_go, letting_go_params in detach:
+                cursor.execute(
+                    f'UPDATE "{related_table}" r SET "{column}" = NULL FROM "{table}" t'
+                    f' WHERE t.id = r."{column}" AND t.organization_id = %s'
+                    f" AND t.external_id = ANY(%s) AND r.organization_id = %s AND {letting_go}",
+                    [organization_id, free, organization_id, *letting_go_params],
+                )
             cursor.execute(
                 f'DELETE FROM "{table}" WHERE organization_id = %s AND external_id = ANY(%s)',
                 [organization_id, free],

@@ -243,3 +243,34 @@ def test_a_saved_mapping_completes_webpt_authorizations(base, run_vendor, row_er
         12,
     )
     assert str(auth.start_date) == "2026-01-05"
+
+
+def test_a_removed_appointment_or_visit_lets_go_of_its_desk_copay(base, run_vendor, row_errors):
+    """The EMR deletes an appointment a copay was logged for at the desk (rescheduled,
+    say): the removal goes ahead and the copay keeps its money without the link."""
+    import datetime
+
+    from billing.copays.services import EXTERNAL_ID_PREFIX
+    from billing.models import PatientPayment
+
+    run = run_vendor(base, zip_bytes(EXTRACT), "extract.zip", "webpt")
+    assert run.status == ImportStatus.SUCCEEDED, row_errors(base, run)
+    with tenant_context(base.pk):
+        ap10 = Appointment.objects.get(external_id="AP10")
+        copay = PatientPayment.objects.create(
+            external_id=f"{EXTERNAL_ID_PREFIX}test",
+            patient_id=ap10.patient_id,
+            appointment=ap10,
+            amount=20,
+            collected_at=datetime.datetime(2026, 1, 12, 15, tzinfo=datetime.UTC),
+            collected_on=datetime.date(2026, 1, 12),
+            kind="copay",
+        )
+    removal = {"appointments.csv": csv_bytes(APPOINTMENTS, appointment("3", "AP10", "", "", ""))}
+    run = run_vendor(base, zip_bytes(removal), "removals.zip", "webpt")
+    assert run.status == ImportStatus.SUCCEEDED, row_errors(base, run)
+    assert run.report["removals"]["deleted"] == {"appointments": 1}
+    with tenant_context(base.pk):
+        assert not Appointment.objects.filter(external_id="AP10").exists()
+        copay.refresh_from_db()
+        assert (copay.appointment_id, copay.amount) == (None, 20)
