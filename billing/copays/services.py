@@ -26,6 +26,8 @@ from episodes.models import Appointment
 
 EXTERNAL_ID_PREFIX = "ptrevops-copay-"
 MAX_COPAY = Decimal("1000.00")
+# The same amount for the same appointment this soon again is a double submit.
+REPEAT_WINDOW = datetime.timedelta(minutes=1)
 
 
 class CopayError(ValueError):
@@ -83,6 +85,18 @@ def copay_log(
         visit = appointment.visits.order_by("pk").first()
         visit_id = visit.pk if visit else None
     with transaction.atomic():
+        # A second Enter on the same row (the page not reloaded yet) is one copay,
+        # not two: the appointment's row lock orders two such requests.
+        Appointment.objects.select_for_update().filter(pk=appointment.pk).exists()
+        if PatientPayment.objects.filter(
+            appointment_id=appointment.pk,
+            amount=amount,
+            collected_at__gte=now - REPEAT_WINDOW,
+        ).exists():
+            raise CopayError(
+                f"A copay of ${amount:,.2f} was just logged for this appointment;"
+                " reload the page to see it."
+            )
         payment = PatientPayment.objects.create(
             external_id=f"{EXTERNAL_ID_PREFIX}{uuid.uuid4().hex}",
             patient_id=appointment.patient_id,

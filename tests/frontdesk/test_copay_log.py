@@ -212,3 +212,17 @@ def test_no_copay_is_due_or_taken_for_a_cancelled_appointment(org, desk, client_
         "Not saved. This appointment is cancelled: no copay is due."
     ]
     assert payments(org, in_org) == []
+
+
+def test_a_double_submit_logs_one_copay(org, desk, client_as, in_org):
+    with in_org(org):
+        appointment = desk.appointment()
+    client = client_as(org, "front_desk")
+    client.post(url(appointment), {"amount": "25", "method": "card"})
+    response = client.post(url(appointment), {"amount": "25", "method": "card"}, follow=True)
+    assert [str(m) for m in response.context["messages"]][-1] == (
+        "Not saved. A copay of $25.00 was just logged for this appointment;"
+        " reload the page to see it."
+    )
+    client.post(url(appointment), {"amount": "5", "method": "cash"})  # a second, different one
+    assert [p.amount for p in payments(org, in_org)] == [Decimal("25.00"), Decimal("5.00")]
