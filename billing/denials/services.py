@@ -86,6 +86,16 @@ def denial_assign(*, denial: Denial, assignee_id: int | None, acting_user: User)
             raise DenialWorkError(
                 f"{membership.user.email} ({membership.get_role_display()}) cannot work denials."
             )
+        # A member limited to some clinics would neither see it in their queue nor
+        # open it.
+        clinic_id = denial.claim.visit.clinic_id
+        if (
+            not membership.all_clinics
+            and not membership.clinic_links.filter(clinic_id=clinic_id).exists()
+        ):
+            raise DenialWorkError(
+                f"{membership.user.email} does not work on this claim's clinic's denials."
+            )
         assignee = membership.user
     with transaction.atomic():
         denial = _locked(denial)

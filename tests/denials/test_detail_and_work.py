@@ -232,3 +232,21 @@ def test_changes_need_post_and_csrf(org, make_in, member):
     assert response.status_code == 403
     page = client.get(f"/denials/{denial.pk}/").content.decode()
     assert page.count('name="csrfmiddlewaretoken"') >= 4  # every work form carries one
+
+
+def test_assign_refuses_a_biller_limited_to_another_clinic(org, in_org, client_as, member, make_in):
+    from clinics.models import Clinic
+
+    north = make_in(org, clinic="C1")
+    south = make_in(org, clinic="C2")
+    with in_org(org):
+        south_clinic = Clinic.objects.get(external_id="C2")
+    south_biller = member(org, "biller", clinics=[south_clinic])
+    client = client_as(org, "manager")
+    response = client.post(
+        f"/denials/{north.pk}/assign/", {"assignee": south_biller.pk}, follow=True
+    )
+    assert reload(org, in_org, north).assignee is None
+    assert "does not work on this claim's clinic's denials" in messages_of(response)[0]
+    client.post(f"/denials/{south.pk}/assign/", {"assignee": south_biller.pk})
+    assert reload(org, in_org, south).assignee == south_biller
