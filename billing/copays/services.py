@@ -11,6 +11,7 @@ queued for the organization so the dashboards catch up without waiting for a rea
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from billing.choices import PatientPaymentKind, PaymentMethod
 from billing.models import PatientPayment
+from billing.remittances.tenancy import require_tenant
 from clinics.models import Organization, User
 from clinics.services import audit_record
 from episodes.frontdesk.selectors import VISIT_STATUSES, clinic_zone
@@ -28,6 +30,7 @@ EXTERNAL_ID_PREFIX = "ptrevops-copay-"
 MAX_COPAY = Decimal("1000.00")
 # The same amount for the same appointment this soon again is a double submit.
 REPEAT_WINDOW = datetime.timedelta(minutes=1)
+AMOUNT = re.compile(r"-?\d*\.?\d+|-?\d+\.")
 
 
 class CopayError(ValueError):
@@ -36,12 +39,13 @@ class CopayError(ValueError):
 
 def copay_amount_parse(value) -> Decimal:
     """A positive amount of dollars and cents, at most ``MAX_COPAY``."""
+    text = str(value).strip().lstrip("$").replace(",", "")
+    if not AMOUNT.fullmatch(text):  # no exponents ("1e2"), signs are checked below
+        raise CopayError(f"“{value}” is not an amount.")
     try:
-        amount = Decimal(str(value).strip().lstrip("$").replace(",", ""))
+        amount = Decimal(text)
     except (InvalidOperation, ValueError):
         raise CopayError(f"“{value}” is not an amount.") from None
-    if not amount.is_finite():
-        raise CopayError(f"“{value}” is not an amount.")
     if amount <= 0:
         raise CopayError("The amount must be more than $0.00.")
     if amount > MAX_COPAY:
@@ -152,6 +156,7 @@ def link_desk_copays(*, organization_id: int) -> int:
     by visit), and the update's trigger marks the visit's day for the rollups. Run
     by the import runs after a bundle, inside ``tenant_context(organization_id)``.
     """
+    require_tenant(organization_id)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(LINK_DESK_COPAYS, {"org": organization_id})
         return cursor.rowcount

@@ -94,7 +94,9 @@ def test_the_payment_points_at_the_appointments_visit_and_marks_its_day_dirty(
         assert not RollupDirtyDay.objects.filter(day=desk.today).exists()
 
 
-@pytest.mark.parametrize("amount", ["0", "0.00", "-5", "abc", "", "1e3x", "NaN", "12.345", "5000"])
+@pytest.mark.parametrize(
+    "amount", ["0", "0.00", "-5", "abc", "", "1e3x", "1e2", "NaN", "12.345", "5000"]
+)
 def test_bad_amounts_are_refused(org, desk, client_as, in_org, amount):
     with in_org(org):
         appointment = desk.appointment()
