@@ -691,34 +691,7 @@ def under_scheduled_episodes(filters: MetricFilters, weeks: int = 4) -> list[Sch
     if not episodes:
         return []
     patients = {row["patient_id"] for row in episodes}
-    # Authorized visits are consumed by billed visits (a visit with a claim to that payer)
-    # dated in the window, before the as-of date.
-    authorizations = defaultdict(list)
-    auth_rows = Authorization.objects.filter(patient_id__in=patients).values(
-        "id",
-        "patient_id",
-        "payer_id",
-        "start_date",
-        "end_date",
-        "visits_authorized",
-        "units_authorized",
-        "auth_number",
-    )
-    auth_rows = list(auth_rows)
-    used = authorized_visits_used(auth_rows, as_of, filters.organization_id)
-    for row in auth_rows:
-        authorizations[row["patient_id"]].append(
-            AuthorizationRule(
-                payer_id=str(row["payer_id"]),
-                start_date=row["start_date"],
-                end_date=row["end_date"],
-                visits_authorized=row["visits_authorized"],
-                visits_used=used.get(row["id"], 0),
-                units_authorized=row["units_authorized"],
-                auth_number=row["auth_number"] or None,
-                authorization_id=str(row["id"]),
-            )
-        )
+    authorizations = authorizations_of(patients, as_of, filters.organization_id)
     window_end = as_of + datetime.timedelta(weeks=weeks)
     gaps = []
     for row in episodes:
@@ -757,7 +730,45 @@ def under_scheduled_episodes(filters: MetricFilters, weeks: int = 4) -> list[Sch
     return gaps
 
 
-def authorized_visits_used(
+def authorizations_of(
+    patient_ids, as_of: datetime.date, organization_id: int
+) -> dict[int, list[AuthorizationRule]]:
+    """The patients' authorizations as ``billing.rules.authorizations`` takes them
+    (two queries). The model has no ``visits_used``: authorized visits are consumed
+    by billed visits (a visit with a claim to that payer) dated in the window, before
+    ``as_of`` (``_authorized_visits_used``). Shared by the Episodes page's scheduling
+    gaps and the front desk's coverage badges, so the two agree."""
+    auth_rows = list(
+        Authorization.objects.filter(patient_id__in=patient_ids).values(
+            "id",
+            "patient_id",
+            "payer_id",
+            "start_date",
+            "end_date",
+            "visits_authorized",
+            "units_authorized",
+            "auth_number",
+        )
+    )
+    used = _authorized_visits_used(auth_rows, as_of, organization_id)
+    authorizations = defaultdict(list)
+    for row in auth_rows:
+        authorizations[row["patient_id"]].append(
+            AuthorizationRule(
+                payer_id=str(row["payer_id"]),
+                start_date=row["start_date"],
+                end_date=row["end_date"],
+                visits_authorized=row["visits_authorized"],
+                visits_used=used.get(row["id"], 0),
+                units_authorized=row["units_authorized"],
+                auth_number=row["auth_number"] or None,
+                authorization_id=str(row["id"]),
+            )
+        )
+    return authorizations
+
+
+def _authorized_visits_used(
     auth_rows: list[dict], as_of: datetime.date, organization_id: int
 ) -> dict[int, int]:
     """Authorization id -> visits it has consumed before ``as_of``: the patient's

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from analytics.selectors import authorized_visits_used
+from analytics.selectors import authorizations_of
 from billing.choices import PatientPaymentKind
 from billing.models import PatientPayment
 from billing.rules.authorizations import (
@@ -35,13 +35,10 @@ from billing.rules.authorizations import (
     AuthorizationCoverage,
     authorization_coverage,
 )
-from billing.rules.authorizations import (
-    Authorization as AuthorizationRule,
-)
 from clinics.models import Clinic, Membership, Organization
 from clinics.selectors import clinics_visible_to
 from episodes.choices import AppointmentStatus
-from episodes.models import Appointment, Authorization, Eligibility, Visit
+from episodes.models import Appointment, Eligibility, Visit
 
 ZERO = Decimal("0.00")
 # Appointments that are (or will be) a visit: they owe a copay and get authorization
@@ -144,46 +141,6 @@ def copays_collected(appointments, on_date: datetime.date) -> dict[int, Decimal]
 
 
 # -- authorizations ---------------------------------------------------------------------
-
-
-def authorizations_of(
-    patient_ids, on_date: datetime.date, organization_id: int
-) -> dict[int, list[AuthorizationRule]]:
-    """The patients' authorizations as the coverage rule takes them (two queries).
-
-    ``visits_used``: the model has no such field; authorized visits are consumed by
-    billed visits (rules.md), counted as the episodes dashboard counts them — the
-    patient's visits with a claim to the authorization's payer, dated in the window
-    and before ``on_date`` (``analytics.selectors.authorized_visits_used``).
-    """
-    auth_rows = list(
-        Authorization.objects.filter(patient_id__in=patient_ids).values(
-            "id",
-            "patient_id",
-            "payer_id",
-            "start_date",
-            "end_date",
-            "visits_authorized",
-            "units_authorized",
-            "auth_number",
-        )
-    )
-    used = authorized_visits_used(auth_rows, on_date, organization_id)
-    authorizations = defaultdict(list)
-    for row in auth_rows:
-        authorizations[row["patient_id"]].append(
-            AuthorizationRule(
-                payer_id=str(row["payer_id"]),
-                start_date=row["start_date"],
-                end_date=row["end_date"],
-                visits_authorized=row["visits_authorized"],
-                visits_used=used.get(row["id"], 0),
-                units_authorized=row["units_authorized"],
-                auth_number=row["auth_number"] or None,
-                authorization_id=str(row["id"]),
-            )
-        )
-    return authorizations
 
 
 def coverage_warning(coverage: AuthorizationCoverage) -> str:

@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -42,3 +44,12 @@ def page(browser, live_server):
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     yield page
     context.close()
+
+
+def sign_in(page, email: str) -> None:
+    """Sign in through the login form, as a user would."""
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")

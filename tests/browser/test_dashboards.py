@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.dashboards.conftest import populate_full
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,11 +29,7 @@ ALL_RENDERED = """() => {
 def test_every_dashboard_draws_its_charts(page, org, member):
     member(org, "owner")
     populate_full(org)
-    page.goto("/accounts/login/")
-    page.fill("#id_login", "owner@alpha.test")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    sign_in(page, "owner@alpha.test")
     for name, (path, expected) in PAGES.items():
         page.goto(path + PERIOD)
         page.wait_for_function(ALL_RENDERED)

@@ -5,7 +5,7 @@ import pytest
 
 from billing.models import Denial
 from ptrevops.tenancy.context import tenant_context
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.denials.conftest import DenialMaker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,7 @@ LAPTOP = {"width": 1280, "height": 800}
 SHOTS = "/tmp/helper_denials"
 
 
-def test_queue_to_detail_to_assign(browser, live_server, org, member):
+def test_queue_to_detail_to_assign(page, org, member):
     biller = member(org, "biller")
     manager = member(org, "manager")
     with tenant_context(org.pk):
@@ -27,15 +27,8 @@ def test_queue_to_detail_to_assign(browser, live_server, org, member):
         maker.make(payer="P2", amount="60.00", age=101, assignee=biller, status="in_progress")
         maker.make(payer="P1", amount="999.00", status="resolved")
 
-    context = browser.new_context(base_url=live_server.url, viewport=LAPTOP)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto("/accounts/login/")
-    page.fill("#id_login", biller.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, biller.email)
 
     page.click("nav.mainnav >> text=Denials")
     page.wait_for_url("**/denials/")
@@ -72,8 +65,7 @@ def test_queue_to_detail_to_assign(browser, live_server, org, member):
     assert "Faxed the authorization to the payer." in notes
     assert "status open → appealed." in notes
     page.screenshot(path=f"{SHOTS}/detail.png", full_page=True)
-    assert errors == []
-    context.close()
+    assert page.console_errors == []
 
     with tenant_context(org.pk):
         saved = Denial.objects.get(pk=target.pk)

@@ -7,7 +7,7 @@ import pytest
 
 from billing.models import PatientPayment
 from ptrevops.tenancy.context import tenant_context
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.frontdesk.conftest import DeskMaker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ SHOTS = "/tmp/helper_frontdesk"
 DAY = datetime.timedelta(days=1)
 
 
-def test_front_desk_logs_a_copay(browser, live_server, org, member):
+def test_front_desk_logs_a_copay(page, org, member):
     desk_user = member(org, "front_desk")
     with tenant_context(org.pk):
         desk = DeskMaker(org)
@@ -38,15 +38,8 @@ def test_front_desk_logs_a_copay(browser, live_server, org, member):
             patient=desk.patient("MRN-1004", "Edsger", "Dijkstra"), at=datetime.time(14)
         )
 
-    context = browser.new_context(base_url=live_server.url, viewport=LAPTOP)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto("/accounts/login/")
-    page.fill("#id_login", desk_user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, desk_user.email)
 
     page.click("nav.mainnav >> text=Front desk")
     page.wait_for_url("**/front-desk/")
@@ -83,8 +76,7 @@ def test_front_desk_logs_a_copay(browser, live_server, org, member):
     page.wait_for_url("**date=**")
     assert page.locator(".copay-form").count() == 0
     page.screenshot(path=f"{SHOTS}/yesterday.png", full_page=True)
-    assert errors == []
-    context.close()
+    assert page.console_errors == []
 
     with tenant_context(org.pk):
         [payment] = PatientPayment.objects.all()

@@ -11,8 +11,8 @@ import pytest
 
 from clinics.models import Clinic, Clinician
 from ptrevops.tenancy.context import tenant_context
+from tests.browser.conftest import sign_in
 from tests.browser.test_dashboards import ALL_RENDERED, MARKS, PAGES, PERIOD
-from tests.conftest import PASSWORD
 from tests.dashboards.conftest import populate_full
 from tests.metrics.builders import Builder
 
@@ -77,11 +77,7 @@ def signed_in_page(browser, live_server, viewport):
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.goto("/accounts/login/")
-    page.fill("#id_login", "owner@alpha.test")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    sign_in(page, "owner@alpha.test")
     return context, page
 
 
