@@ -10,7 +10,7 @@ import pytest
 
 from clinics.models import Clinic
 from episodes.frontdesk.selectors import clinic_today
-from episodes.models import Authorization
+from episodes.models import Authorization, Visit
 from ptrevops.tenancy.context import tenant_context
 from tests.metrics.builders import Builder
 
@@ -62,6 +62,17 @@ class DeskMaker:
         starts = datetime.datetime.combine(on or self.today, at, ZoneInfo(self.timezone))
         return self.b.appointment(
             episode, self.clinicians[clinic.pk], starts, status, clinic=clinic
+        )
+
+    def visit_of(self, appointment, external_id: str = "V-TODAY") -> Visit:
+        """The visit the EMR records for ``appointment`` (on its local date)."""
+        return Visit.objects.create(
+            external_id=external_id,
+            appointment=appointment,
+            episode=appointment.episode,
+            clinic=appointment.clinic,
+            date_of_service=appointment.local_date,
+            clinician=appointment.clinician,
         )
 
     def billed_visit(self, patient, on, payer=None):

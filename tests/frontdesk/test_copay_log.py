@@ -11,7 +11,6 @@ import pytest
 from analytics.models import RollupDirtyDay
 from billing.models import PatientPayment
 from clinics.models import AuditEvent, Clinic
-from episodes.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +64,7 @@ def test_the_payment_points_at_the_appointments_visit_and_marks_its_day_dirty(
 ):
     with in_org(org):
         appointment = desk.appointment(status="arrived")
-        visit = Visit.objects.create(
-            external_id="V-TODAY",
-            appointment=appointment,
-            episode=appointment.episode,
-            clinic=appointment.clinic,
-            date_of_service=appointment.local_date,
-            clinician=appointment.clinician,
-        )
+        visit = desk.visit_of(appointment)
         RollupDirtyDay.objects.all().delete()
     client = client_as(org, "front_desk")
     with django_capture_on_commit_callbacks() as callbacks:
@@ -161,16 +153,6 @@ def test_a_copay_logged_before_its_visit_is_linked_when_the_visit_arrives(
     organization's desk copay, whose visit has arrived too, is not this run's."""
     from billing.copays.services import link_desk_copays
 
-    def visit_of(appointment):
-        return Visit.objects.create(
-            external_id="V-LATER",
-            appointment=appointment,
-            episode=appointment.episode,
-            clinic=appointment.clinic,
-            date_of_service=appointment.local_date,
-            clinician=appointment.clinician,
-        )
-
     with in_org(org):
         appointment = desk.appointment(status="arrived")
     with in_org(other_org):
@@ -180,11 +162,11 @@ def test_a_copay_logged_before_its_visit_is_linked_when_the_visit_arrives(
     [payment] = payments(org, in_org)
     assert (payment.visit_id, payment.appointment_id) == (None, appointment.pk)
     with in_org(other_org):
-        visit_of(theirs)
+        other_desk.visit_of(theirs, "V-LATER")
 
     with in_org(org):
         assert link_desk_copays(organization_id=org.pk) == 0  # its visit is not here yet
-        visit = visit_of(appointment)
+        visit = desk.visit_of(appointment, "V-LATER")
         RollupDirtyDay.objects.all().delete()
         assert link_desk_copays(organization_id=org.pk) == 1
         dirty = set(RollupDirtyDay.objects.values_list("family", "day"))
