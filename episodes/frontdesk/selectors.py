@@ -247,13 +247,14 @@ def appointments_on(clinic: Clinic, on_date: datetime.date) -> QuerySet[Appointm
     )
 
 
-def schedule(clinic: Clinic, on_date: datetime.date, organization: Organization) -> Schedule:
+def schedule(
+    clinic: Clinic, on_date: datetime.date, organization: Organization, today: datetime.date
+) -> Schedule:
     """The clinic's appointments on its local date ``on_date``, by start time, each
-    with the patient's copay due/collected and the visit's authorization status."""
+    with the copay due/collected and the visit's authorization status. ``today``:
+    the clinic's (``clinic_today``), read once by the caller for the whole page."""
     zone = clinic_zone(clinic, organization)
-    result = Schedule(
-        clinic=clinic, on_date=on_date, today=datetime.datetime.now(zone).date(), zone=zone
-    )
+    result = Schedule(clinic=clinic, on_date=on_date, today=today, zone=zone)
     appointments = list(appointments_on(clinic, on_date))
     if not appointments:
         return result

@@ -43,7 +43,7 @@ class FrontDeskView(OrganizationViewMixin, TemplateView):
             return context
         today = selectors.clinic_today(clinic, self.organization)
         on_date = self._chosen_date(today)
-        schedule = selectors.schedule(clinic, on_date, self.organization)
+        schedule = selectors.schedule(clinic, on_date, self.organization, today)
         # Patient names and balances on the page: access is audit-logged.
         audit_record(
             action="frontdesk.schedule_viewed",
