@@ -126,7 +126,7 @@ def copay_log(
 
 
 def _refresh_rollups(organization_id: int) -> None:
-    from billing.tasks import refresh_rollups
+    from analytics.tasks import refresh_rollups
 
     refresh_rollups.delay(organization_id=organization_id)
 
