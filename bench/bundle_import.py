@@ -14,6 +14,10 @@ names one), then measures in the same run:
     text columns in a scratch schema (dropped afterwards): the floor;
 (b) ``import_bundle`` into a fresh organization (``organization_create``), committed;
 (c) a re-import of the same bundle into it (every row unchanged), committed;
+(d) the write floor (``bench/write_floor.py``): the rows (b) stored, copied table to
+    table into scratch copies of their tables without indexes, with the product's
+    indexes, and with the indexes built afterwards; no importer that writes into the
+    shared, indexed tables can be faster than the second;
 
 and prints rows/s, seconds, the importer's per-stage timings, peak RSS, the ratio
 import / raw COPY, and the CPU seconds of this process (all threads: the importer reads
@@ -48,6 +52,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from bench.write_floor import write_floor  # noqa: E402
 from clinics.services import organization_create  # noqa: E402
 from episodes.imports import import_bundle  # noqa: E402
 from episodes.imports.schema import FILES  # noqa: E402
@@ -223,6 +228,19 @@ def main() -> int:
             f" peak RSS {peak_rss_mb():.0f} MB"
         )
         print_timings(report)
+    tables = list(dict.fromkeys(spec.table for spec in FILES))
+    floor = write_floor(tables, organization.pk)
+    print(
+        "(d) write floor, the stored rows copied table to table: "
+        + "; ".join(
+            f"{label} {seconds:.2f} s ({seconds / raw:.2f}x raw COPY)"
+            for label, seconds in (
+                ("without indexes", floor.bare),
+                ("with the product's indexes", floor.indexed),
+                ("indexes built afterwards", floor.built_after),
+            )
+        )
+    )
     if arguments.cleanup:
         cleanup(organization.pk)
     return 0

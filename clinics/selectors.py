@@ -21,9 +21,12 @@ def memberships_of_user(*, user_id: int) -> list[Membership]:
         )
 
 
-def clinics_visible_to(membership: Membership):
-    """The clinics this member may see: their subset, or every clinic."""
+def clinics_visible_to(membership: Membership | None):
+    """The clinics this member may see: their subset, or every clinic (also for
+    ``None``: an API token, which acts for the whole organization)."""
     clinics = Clinic.objects.all()
+    if membership is None:
+        return clinics
     linked = membership.clinic_links.values_list("clinic_id", flat=True)
     if linked.exists():
         clinics = clinics.filter(pk__in=linked)

@@ -23,6 +23,16 @@ def audit_record(
     )
 
 
+def actor_identity(identity) -> tuple[User | None, str]:
+    """(the audit actor, the name recorded on the row) of who made a change: a
+    signed-in user, or an API token (``clinics.api.authentication.TokenUser``), which
+    has no user and is named by its name and prefix."""
+    token = getattr(identity, "token", None)
+    if token is not None:
+        return None, f"API token {token.name} ({token.prefix})"
+    return identity, identity.email
+
+
 def organization_create(
     *,
     slug: str,

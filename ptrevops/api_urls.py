@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("clinics.api.urls")),
     path("", include("analytics.api.urls")),
+    path("", include("billing.api.urls")),
 ]

@@ -21,8 +21,8 @@ from django.utils import timezone
 from billing.choices import PatientPaymentKind, PaymentMethod
 from billing.models import PatientPayment
 from billing.remittances.tenancy import require_tenant
-from clinics.models import Organization, User
-from clinics.services import audit_record
+from clinics.models import Organization
+from clinics.services import actor_identity, audit_record
 from episodes.frontdesk.selectors import VISIT_STATUSES, clinic_zone
 from episodes.models import Appointment
 
@@ -60,7 +60,7 @@ def copay_log(
     appointment: Appointment,
     amount,
     method: str,
-    acting_user: User,
+    acting_user,
     organization: Organization,
     now: datetime.datetime | None = None,
 ) -> PatientPayment:
@@ -68,11 +68,13 @@ def copay_log(
 
     ``appointment`` must come from a tenant- and clinic-scoped lookup
     (``episodes.frontdesk.selectors.appointment_for_member``). Refused for an
-    appointment on any other clinic-local date than today.
+    appointment on any other clinic-local date than today. ``acting_user`` is the
+    signed-in user or the API token's identity (``actor_identity``).
     """
     amount = copay_amount_parse(amount)
     if method not in PaymentMethod.values:
         raise CopayError("Choose a payment method.")
+    actor, collected_by = actor_identity(acting_user)
     now = now or timezone.now()
     today = now.astimezone(clinic_zone(appointment.clinic, organization)).date()
     if appointment.local_date != today:
@@ -112,13 +114,18 @@ def copay_log(
             collected_on=today,
             kind=PatientPaymentKind.COPAY,
             method=method,
-            collected_by=acting_user.email[:100],
+            collected_by=collected_by[:100],
         )
         audit_record(
             action="copay.logged",
-            actor=acting_user,
+            actor=actor,
             obj=payment,
-            detail={"appointment": appointment.pk, "amount": str(amount), "method": method},
+            detail={
+                "appointment": appointment.pk,
+                "amount": str(amount),
+                "method": method,
+                "by": collected_by,
+            },
         )
         organization_id = organization.pk
         transaction.on_commit(lambda: _refresh_rollups(organization_id), robust=True)

@@ -45,10 +45,11 @@ def organization_today(organization) -> datetime.date:
     return datetime.datetime.now(ZoneInfo(organization.timezone)).date()
 
 
-def denials_visible_to(membership: Membership) -> QuerySet[Denial]:
-    """The organization's denials this member may see (their clinics, or all)."""
+def denials_visible_to(membership: Membership | None) -> QuerySet[Denial]:
+    """The organization's denials this member may see (their clinics, or all; an API
+    token, ``None``, acts for the whole organization)."""
     denials = Denial.objects.all()
-    if not membership.all_clinics:
+    if membership is not None and not membership.all_clinics:
         denials = denials.filter(
             claim__visit__clinic_id__in=membership.clinic_links.values("clinic_id")
         )
@@ -142,8 +143,12 @@ def claim_remittances(claim) -> list[ClaimPayment]:
     payment first, with its remittance, service lines, adjustments and RARCs: a fixed
     number of queries whatever the number of remittances."""
     line_adjustments = Adjustment.objects.order_by("pk")
-    services = ServicePayment.objects.order_by("pk").prefetch_related(
-        Prefetch("adjustments", queryset=line_adjustments),
+    services = (
+        ServicePayment.objects.order_by("pk")
+        .select_related("charge_line")
+        .prefetch_related(
+            Prefetch("adjustments", queryset=line_adjustments),
+        )
     )
     payments = list(
         ClaimPayment.objects.filter(claim=claim)

@@ -172,6 +172,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Revenue operations for outpatient physical-therapy clinic groups.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two models have a `status`: name each enum after its own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "ImportStatusEnum": "clinics.choices.ImportStatus",
+        "DenialStatusEnum": "billing.choices.DenialStatus",
+    },
 }
 
 # Celery: Redis as broker and result store; tasks run for real in every mode.

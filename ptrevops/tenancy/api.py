@@ -28,6 +28,8 @@ class OrganizationScopedMixin:
     model = None
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema: no request
+            return self.model.objects.none()
         # Built per request: a queryset built at import time would carry no scope.
         return self.build_queryset()
 
@@ -42,10 +44,12 @@ class OrganizationScopedMixin:
             api_token_touch(auth)
             request.organization_id = auth.organization_id
             request.organization_role = auth.role
+            request.membership = None  # the whole organization: every clinic
         elif request.user.is_authenticated and getattr(request._request, "membership", None):
             membership = request._request.membership
             request.organization_id = membership.organization_id
             request.organization_role = membership.role
+            request.membership = membership  # limits reads to the member's clinics
         elif request.user.is_authenticated:
             raise exceptions.NotFound("You are not a member of any organization.")
         super().initial(request, *args, **kwargs)

@@ -1,0 +1,51 @@
+"""Query filters of the denial and copay endpoints (django-filter).
+
+Related rows are named by external id (what the caller's systems know); a value
+that names nothing of this organization simply matches nothing.
+"""
+
+from __future__ import annotations
+
+import django_filters
+
+from billing.choices import DenialStatus, RootCause
+from billing.models import Denial, PatientPayment
+
+
+class DenialFilter(django_filters.FilterSet):
+    root_cause = django_filters.MultipleChoiceFilter(choices=RootCause.choices)
+    status = django_filters.MultipleChoiceFilter(choices=DenialStatus.choices)
+    payer = django_filters.CharFilter(
+        field_name="claim__payer__external_id", help_text="The payer's external id."
+    )
+    clinic = django_filters.CharFilter(
+        field_name="claim__visit__clinic__external_id", help_text="The clinic's external id."
+    )
+    claim = django_filters.CharFilter(
+        field_name="claim__external_id", help_text="The claim's external id."
+    )
+    assignee = django_filters.CharFilter(
+        field_name="assignee__email", lookup_expr="iexact", help_text="The assignee's email."
+    )
+    denied_after = django_filters.DateFilter(field_name="aged_from", lookup_expr="gte")
+    denied_before = django_filters.DateFilter(field_name="aged_from", lookup_expr="lte")
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="For incremental syncs."
+    )
+
+    class Meta:
+        model = Denial
+        fields = ["root_cause", "status", "group_code", "reason_code"]
+
+
+class CopayFilter(django_filters.FilterSet):
+    collected_on = django_filters.DateFilter()
+    collected_after = django_filters.DateFilter(field_name="collected_on", lookup_expr="gte")
+    collected_before = django_filters.DateFilter(field_name="collected_on", lookup_expr="lte")
+    patient = django_filters.CharFilter(
+        field_name="patient__external_id", help_text="The patient's external id."
+    )
+
+    class Meta:
+        model = PatientPayment
+        fields = ["appointment", "method"]

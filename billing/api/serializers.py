@@ -1,0 +1,149 @@
+"""Denials (with their claim's remittances) and copays as the API shows them.
+
+Money is a decimal string ("125.00"), never a float. Related rows are named by the
+external ids the organization's EMR and payers use, beside our ids.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from billing.choices import PaymentMethod
+from billing.models import Adjustment, ClaimPayment, Denial, PatientPayment, ServicePayment
+
+
+class AdjustmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Adjustment
+        fields = ["group_code", "reason_code", "amount", "quantity"]
+
+
+class ServicePaymentSerializer(serializers.ModelSerializer):
+    charge_line = serializers.CharField(source="charge_line.external_id", default=None)
+    adjustments = AdjustmentSerializer(many=True)
+
+    class Meta:
+        model = ServicePayment
+        fields = [
+            "id",
+            "charge_line",
+            "line_item_control_number",
+            "cpt_code",
+            "modifiers",
+            "units",
+            "service_date",
+            "charge_amount",
+            "allowed_amount",
+            "paid_amount",
+            "remark_codes",
+            "adjustments",
+        ]
+
+
+class ClaimPaymentSerializer(serializers.ModelSerializer):
+    """One CLP of a remittance, with the remittance it came in."""
+
+    remittance = serializers.SerializerMethodField()
+    adjustments = AdjustmentSerializer(many=True, source="claim_adjustments")
+    services = ServicePaymentSerializer(many=True)
+
+    class Meta:
+        model = ClaimPayment
+        fields = [
+            "id",
+            "remittance",
+            "patient_control_number",
+            "payer_claim_control_number",
+            "status_code",
+            "charge_amount",
+            "paid_amount",
+            "patient_responsibility",
+            "remark_codes",
+            "adjustments",
+            "services",
+        ]
+
+    def get_remittance(self, payment: ClaimPayment) -> dict:
+        remittance = payment.remittance
+        return {
+            "id": remittance.pk,
+            "payer": remittance.payer_name or remittance.payer_identifier,
+            "trace_number": remittance.trace_number,
+            "payment_date": remittance.payment_date,
+            "total_paid": f"{remittance.total_paid:.2f}",
+            "source_file": remittance.source_file,
+        }
+
+
+class DenialSerializer(serializers.ModelSerializer):
+    """A row of the denial work queue."""
+
+    claim = serializers.CharField(source="claim.external_id")
+    payer = serializers.CharField(source="claim.payer.name")
+    clinic = serializers.CharField(source="claim.visit.clinic.external_id")
+    patient = serializers.CharField(source="claim.visit.episode.patient.external_id")
+    date_of_service = serializers.DateField(source="claim.visit.date_of_service")
+    cpt_code = serializers.CharField(source="service_payment.cpt_code", default=None)
+    assignee = serializers.EmailField(source="assignee.email", default=None)
+    denied_on = serializers.DateField(source="aged_from")
+    age_days = serializers.IntegerField()
+
+    class Meta:
+        model = Denial
+        fields = [
+            "id",
+            "claim",
+            "payer",
+            "clinic",
+            "patient",
+            "date_of_service",
+            "cpt_code",
+            "group_code",
+            "reason_code",
+            "root_cause",
+            "amount",
+            "status",
+            "assignee",
+            "appeal_deadline",
+            "denied_on",
+            "age_days",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class DenialDetailSerializer(DenialSerializer):
+    """A denial with its notes and every remittance posted against its claim."""
+
+    claim_payments = ClaimPaymentSerializer(many=True, source="claim_payments_posted")
+
+    class Meta(DenialSerializer.Meta):
+        fields = [*DenialSerializer.Meta.fields, "notes", "claim_payments"]
+
+
+class CopaySerializer(serializers.ModelSerializer):
+    patient = serializers.CharField(source="patient.external_id")
+    visit = serializers.CharField(source="visit.external_id", default=None)
+
+    class Meta:
+        model = PatientPayment
+        fields = [
+            "id",
+            "external_id",
+            "patient",
+            "appointment",
+            "visit",
+            "amount",
+            "method",
+            "collected_at",
+            "collected_on",
+            "collected_by",
+        ]
+        read_only_fields = fields
+
+
+class CopayCreateSerializer(serializers.Serializer):
+    appointment = serializers.IntegerField(min_value=1, help_text="The appointment's id.")
+    # Text: the copay service parses the amount and explains every refusal.
+    amount = serializers.CharField(max_length=20, help_text='Dollars and cents, e.g. "25.00".')
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)

@@ -1,0 +1,113 @@
+"""The biller's denials (read) and the front desk's copays (read, log) over the API.
+
+Both go through the same selectors and services as the pages: a member limited to
+some clinics sees only theirs, an API token acts for its whole organization, and a
+copay logged here is refused or recorded exactly as one logged at the desk.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status
+from rest_framework.response import Response
+
+from billing.api.filters import CopayFilter, DenialFilter
+from billing.api.serializers import (
+    CopayCreateSerializer,
+    CopaySerializer,
+    DenialDetailSerializer,
+    DenialSerializer,
+)
+from billing.choices import PatientPaymentKind
+from billing.copays.services import CopayError, copay_log
+from billing.denials import selectors as denial_selectors
+from billing.models import Denial, PatientPayment
+from clinics.models import Organization
+from clinics.permissions import Capability
+from clinics.selectors import clinics_visible_to
+from episodes.frontdesk.selectors import appointment_for_member
+from ptrevops.tenancy.api import OrganizationReadOnlyViewSet, OrganizationViewSet
+
+
+class DenialViewSet(OrganizationReadOnlyViewSet):
+    """Denials derived from the 835s, by root cause, with their claim's remittances.
+
+    The list has every status unless `status` is given (the queue's "to work" is
+    `status=open&status=in_progress&status=appealed`). `denied_on` is the payment
+    date of the remittance that denied the claim.
+    """
+
+    model = Denial
+    capability = Capability.WORK_DENIALS
+    filterset_class = DenialFilter
+
+    def build_queryset(self):
+        denials = denial_selectors.denials_visible_to(self.request.membership)
+        return denial_selectors.denial_queue_rows(denials).select_related(
+            "claim__visit__clinic", "service_payment"
+        )
+
+    def get_serializer_class(self):
+        return DenialDetailSerializer if self.action == "retrieve" else DenialSerializer
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = denial_selectors.with_age(page, self._today())
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        denial = denial_selectors.with_age([self.get_object()], self._today())[0]
+        denial.claim_payments_posted = denial_selectors.claim_remittances(denial.claim)
+        return Response(self.get_serializer(denial).data)
+
+    def _today(self):
+        organization = Organization.objects.get(pk=self.request.organization_id)
+        return denial_selectors.organization_today(organization)
+
+
+class CopayViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, OrganizationViewSet
+):
+    """Copays: those collected at the desk and those the EMR's exports brought.
+
+    `POST` logs one collected now for an appointment of today (the clinic's today),
+    as the front-desk page does: refused, with the reason, for another day's or a
+    cancelled appointment, a bad amount, or the same amount again within a minute.
+    """
+
+    model = PatientPayment
+    capability = Capability.FRONT_DESK
+    serializer_class = CopaySerializer
+    filterset_class = CopayFilter
+
+    def build_queryset(self):
+        copays = PatientPayment.objects.filter(kind=PatientPaymentKind.COPAY).select_related(
+            "patient", "visit"
+        )
+        membership = self.request.membership
+        if membership is not None and not membership.all_clinics:
+            clinics = clinics_visible_to(membership).values("pk")
+            copays = copays.filter(
+                Q(visit__clinic_id__in=clinics) | Q(appointment__clinic_id__in=clinics)
+            )
+        return copays
+
+    @extend_schema(request=CopayCreateSerializer, responses={201: CopaySerializer})
+    def create(self, request, *args, **kwargs):
+        payload = CopayCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        appointment = appointment_for_member(request.membership, data["appointment"])
+        try:
+            payment = copay_log(
+                appointment=appointment,
+                amount=data["amount"],
+                method=data["method"],
+                acting_user=request.user,
+                organization=Organization.objects.get(pk=request.organization_id),
+            )
+        except CopayError as error:
+            raise exceptions.ValidationError({"detail": str(error)}) from None
+        payment = self.get_queryset().get(pk=payment.pk)
+        return Response(CopaySerializer(payment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,17 @@
+"""The OpenAPI schema generates without a warning (every endpoint typed, no enum
+name collisions) and documents every API route."""
+
+from __future__ import annotations
+
+import yaml
+from django.core.management import call_command
+
+
+def test_the_schema_validates_without_warnings(tmp_path):
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    paths = yaml.safe_load(out.read_text())["paths"]
+    for route in ("clinics", "imports", "metrics", "denials", "copays"):
+        assert f"/api/v1/{route}/" in paths, route
+    assert "post" in paths["/api/v1/copays/"]
+    assert "post" not in paths["/api/v1/denials/"]
