@@ -10,6 +10,7 @@ from clinics.choices import Role
 class Capability(StrEnum):
     VIEW_HOME = "view_home"
     VIEW_DASHBOARDS = "view_dashboards"
+    READ_RECORDS = "read_records"
     WORK_DENIALS = "work_denials"
     FRONT_DESK = "front_desk"
     IMPORT_DATA = "import_data"
@@ -22,6 +23,8 @@ _ALL = set(Role)
 ROLE_CAPABILITIES: dict[Capability, set[Role]] = {
     Capability.VIEW_HOME: _ALL,
     Capability.VIEW_DASHBOARDS: {Role.OWNER, Role.MANAGER, Role.VIEWER},
+    # The API's records (visits, claims, remittances, …): dashboards' readers and billers.
+    Capability.READ_RECORDS: {Role.OWNER, Role.MANAGER, Role.VIEWER, Role.BILLER},
     Capability.WORK_DENIALS: {Role.OWNER, Role.MANAGER, Role.BILLER},
     Capability.FRONT_DESK: {Role.OWNER, Role.MANAGER, Role.FRONT_DESK, Role.CLINICIAN},
     Capability.IMPORT_DATA: {Role.OWNER, Role.MANAGER, Role.BILLER},

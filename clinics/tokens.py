@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import secrets
@@ -45,6 +46,15 @@ def api_token_resolve(key: str) -> ApiToken | None:
     return token
 
 
+TOUCH_INTERVAL = datetime.timedelta(minutes=1)
+
+
 def api_token_touch(token: ApiToken) -> None:
-    """Record use; runs once the request is scoped to the token's organization."""
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    """Record use, to the minute; runs once the request is scoped to the token's
+    organization. A token used again within ``TOUCH_INTERVAL`` is not written again:
+    an integration paging through a listing would otherwise write a row per page."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("clinics.api.urls")),
     path("", include("analytics.api.urls")),
     path("", include("billing.api.urls")),
+    path("", include("episodes.api.urls")),
 ]

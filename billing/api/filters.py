@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 
 from billing.choices import DenialStatus, RootCause
-from billing.models import Denial, PatientPayment
+from billing.models import Claim, Denial, PatientPayment, Remittance
 
 
 class DenialFilter(django_filters.FilterSet):
@@ -49,3 +49,33 @@ class CopayFilter(django_filters.FilterSet):
     class Meta:
         model = PatientPayment
         fields = ["appointment", "method"]
+
+
+class ClaimFilter(django_filters.FilterSet):
+    payer = django_filters.CharFilter(
+        field_name="payer__external_id", help_text="The payer's external id."
+    )
+    clinic = django_filters.CharFilter(
+        field_name="visit__clinic__external_id", help_text="The clinic's external id."
+    )
+    visit = django_filters.CharFilter(
+        field_name="visit__external_id", help_text="The visit's external id."
+    )
+    submitted_after = django_filters.DateFilter(field_name="submitted_on", lookup_expr="gte")
+    submitted_before = django_filters.DateFilter(field_name="submitted_on", lookup_expr="lte")
+
+    class Meta:
+        model = Claim
+        fields = ["external_id", "payer_rank"]
+
+
+class RemittanceFilter(django_filters.FilterSet):
+    payer = django_filters.CharFilter(
+        field_name="payer__external_id", help_text="The payer's external id."
+    )
+    paid_after = django_filters.DateFilter(field_name="payment_date", lookup_expr="gte")
+    paid_before = django_filters.DateFilter(field_name="payment_date", lookup_expr="lte")
+
+    class Meta:
+        model = Remittance
+        fields = ["trace_number", "import_run_id"]

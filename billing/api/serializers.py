@@ -9,7 +9,18 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from billing.choices import PaymentMethod
-from billing.models import Adjustment, ClaimPayment, Denial, PatientPayment, ServicePayment
+from billing.models import (
+    Adjustment,
+    ChargeLine,
+    Claim,
+    ClaimPayment,
+    Denial,
+    PatientPayment,
+    Payer,
+    ProviderAdjustment,
+    Remittance,
+    ServicePayment,
+)
 
 
 class AdjustmentSerializer(serializers.ModelSerializer):
@@ -147,3 +158,101 @@ class CopayCreateSerializer(serializers.Serializer):
     # Text: the copay service parses the amount and explains every refusal.
     amount = serializers.CharField(max_length=20, help_text='Dollars and cents, e.g. "25.00".')
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
+
+
+class PayerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payer
+        fields = [
+            "id",
+            "external_id",
+            "name",
+            "type",
+            "payer_code",
+            "unit_rule",
+            "requires_auth",
+            "timely_filing_days",
+        ]
+
+
+class ChargeLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChargeLine
+        fields = ["id", "external_id", "cpt_code", "modifiers", "minutes", "units", "charge_amount"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim with its charge lines (those the export tied to it)."""
+
+    visit = serializers.CharField(source="visit.external_id")
+    clinic = serializers.CharField(source="visit.clinic.external_id")
+    payer = serializers.CharField(source="payer.external_id")
+    charges = ChargeLineSerializer(many=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "external_id",
+            "visit",
+            "clinic",
+            "payer",
+            "payer_rank",
+            "submitted_on",
+            "billed_amount",
+            "charges",
+        ]
+
+
+class ProviderAdjustmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProviderAdjustment
+        fields = ["provider_identifier", "fiscal_period_date", "reason_code", "reference", "amount"]
+
+
+class RemittanceSerializer(serializers.ModelSerializer):
+    """An 835 payment (BPR/TRN), with its PLB entries."""
+
+    payer = serializers.CharField(source="payer.external_id", default=None)
+    provider_adjustments = ProviderAdjustmentSerializer(many=True)
+
+    class Meta:
+        model = Remittance
+        fields = [
+            "id",
+            "payer",
+            "payer_identifier",
+            "payer_name",
+            "trace_number",
+            "payment_date",
+            "total_paid",
+            "credit_debit",
+            "payment_method",
+            "payee_name",
+            "payee_npi",
+            "source_file",
+            "import_run_id",
+            "warnings",
+            "imported_at",
+            "provider_adjustments",
+        ]
+
+
+class RemittanceClaimPaymentSerializer(ClaimPaymentSerializer):
+    """A CLP inside its remittance: the claim it posted to instead of the remittance."""
+
+    claim = serializers.CharField(source="claim.external_id", default=None)
+
+    class Meta(ClaimPaymentSerializer.Meta):
+        fields = [
+            "claim" if name == "remittance" else name for name in ClaimPaymentSerializer.Meta.fields
+        ]
+
+
+class RemittanceDetailSerializer(RemittanceSerializer):
+    """The remittance with every claim payment (CLP), its lines, CAS and RARCs."""
+
+    claim_payments = RemittanceClaimPaymentSerializer(many=True, source="claim_payments_posted")
+
+    class Meta(RemittanceSerializer.Meta):
+        fields = [*RemittanceSerializer.Meta.fields, "claim_payments"]

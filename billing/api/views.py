@@ -1,4 +1,5 @@
-"""The biller's denials (read) and the front desk's copays (read, log) over the API.
+"""Billing over the API: the biller's denials (read), the front desk's copays (read,
+log), and the payers, claims and remittances (read).
 
 Both go through the same selectors and services as the pages: a member limited to
 some clinics sees only theirs, an API token acts for its whole organization, and a
@@ -7,27 +8,46 @@ copay logged here is refused or recorded exactly as one logged at the desk.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from billing.api.filters import CopayFilter, DenialFilter
+from billing.api.filters import ClaimFilter, CopayFilter, DenialFilter, RemittanceFilter
 from billing.api.serializers import (
+    ClaimPaymentSerializer,
+    ClaimSerializer,
     CopayCreateSerializer,
     CopaySerializer,
     DenialDetailSerializer,
     DenialSerializer,
+    PayerSerializer,
+    RemittanceDetailSerializer,
+    RemittanceSerializer,
 )
 from billing.choices import PatientPaymentKind
 from billing.copays.services import CopayError, copay_log
 from billing.denials import selectors as denial_selectors
-from billing.models import Denial, PatientPayment
+from billing.models import (
+    ChargeLine,
+    Claim,
+    Denial,
+    PatientPayment,
+    Payer,
+    ProviderAdjustment,
+    Remittance,
+)
 from clinics.models import Organization
 from clinics.permissions import Capability
 from clinics.selectors import clinics_visible_to
+from clinics.services import actor_identity, audit_record
 from episodes.frontdesk.selectors import appointment_for_member
-from ptrevops.tenancy.api import OrganizationReadOnlyViewSet, OrganizationViewSet
+from ptrevops.tenancy.api import (
+    ClinicScopedReadOnlyViewSet,
+    OrganizationReadOnlyViewSet,
+    OrganizationViewSet,
+)
 
 
 class DenialViewSet(OrganizationReadOnlyViewSet):
@@ -43,9 +63,13 @@ class DenialViewSet(OrganizationReadOnlyViewSet):
     filterset_class = DenialFilter
 
     def build_queryset(self):
-        denials = denial_selectors.denials_visible_to(self.request.membership)
-        return denial_selectors.denial_queue_rows(denials).select_related(
-            "claim__visit__clinic", "service_payment"
+        # Prefetched rather than joined: see ClinicScopedReadOnlyViewSet.
+        return denial_selectors.denials_visible_to(self.request.membership).prefetch_related(
+            "claim__payer",
+            "claim__visit__episode__patient",
+            "claim__visit__clinic",
+            "service_payment",
+            "assignee",
         )
 
     def get_serializer_class(self):
@@ -59,6 +83,11 @@ class DenialViewSet(OrganizationReadOnlyViewSet):
     def retrieve(self, request, *args, **kwargs):
         denial = denial_selectors.with_age([self.get_object()], self._today())[0]
         denial.claim_payments_posted = denial_selectors.claim_remittances(denial.claim)
+        # A claim is a patient's record: logged like the denial page's views.
+        actor, by = actor_identity(request.user)
+        audit_record(
+            action="denials.denial_viewed", actor=actor, obj=denial, detail={"via": "api", "by": by}
+        )
         return Response(self.get_serializer(denial).data)
 
     def _today(self):
@@ -111,3 +140,63 @@ class CopayViewSet(
             raise exceptions.ValidationError({"detail": str(error)}) from None
         payment = self.get_queryset().get(pk=payment.pk)
         return Response(CopaySerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class PayerViewSet(OrganizationReadOnlyViewSet):
+    model = Payer
+    capability = Capability.READ_RECORDS
+    serializer_class = PayerSerializer
+    filterset_fields = ["external_id", "type", "payer_code"]
+
+
+class ClaimViewSet(ClinicScopedReadOnlyViewSet):
+    """Claims with their charge lines; `GET …/{id}/payments/` has every remittance
+    posted against the claim."""
+
+    model = Claim
+    capability = Capability.READ_RECORDS
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    clinic_field = "visit__clinic"
+    related = ("visit__clinic", "payer")
+
+    def build_queryset(self):
+        charges = Prefetch("charges", queryset=ChargeLine.objects.order_by("external_id"))
+        return super().build_queryset().prefetch_related(charges)
+
+    @extend_schema(responses={200: ClaimPaymentSerializer(many=True)})
+    @action(detail=True, pagination_class=None, filterset_class=None)
+    def payments(self, request, pk=None):
+        payments = denial_selectors.claim_remittances(self.get_object())
+        return Response(ClaimPaymentSerializer(payments, many=True).data)
+
+
+class RemittanceViewSet(OrganizationReadOnlyViewSet):
+    """835 payments. One remittance pays claims of many clinics: only API tokens and
+    members of every clinic read them."""
+
+    model = Remittance
+    capability = Capability.READ_RECORDS
+    filterset_class = RemittanceFilter
+
+    def build_queryset(self):
+        membership = self.request.membership
+        if membership is not None and not membership.all_clinics:
+            raise exceptions.PermissionDenied(
+                "A remittance pays claims of every clinic: ask for access to all clinics."
+            )
+        return Remittance.objects.select_related("payer").prefetch_related(
+            Prefetch("provider_adjustments", queryset=ProviderAdjustment.objects.order_by("pk"))
+        )
+
+    def get_serializer_class(self):
+        return RemittanceDetailSerializer if self.action == "retrieve" else RemittanceSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        remittance = self.get_object()
+        remittance.claim_payments_posted = list(
+            denial_selectors.with_payment_detail(
+                remittance.claims.select_related("claim").order_by("sequence", "pk")
+            )
+        )
+        return Response(self.get_serializer(remittance).data)

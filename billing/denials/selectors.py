@@ -138,38 +138,36 @@ def denial_for_member(membership: Membership, denial_id: int) -> Denial:
     )
 
 
-def claim_remittances(claim) -> list[ClaimPayment]:
-    """Every claim payment (CLP) of every remittance posted against the claim, oldest
-    payment first, with its remittance, service lines, adjustments and RARCs: a fixed
-    number of queries whatever the number of remittances."""
-    line_adjustments = Adjustment.objects.order_by("pk")
+def with_payment_detail(payments: QuerySet[ClaimPayment]) -> QuerySet[ClaimPayment]:
+    """Claim payments with their remittance, service lines (and their charge lines),
+    claim- and line-level adjustments and denials: a fixed number of queries."""
     services = (
         ServicePayment.objects.order_by("pk")
         .select_related("charge_line")
-        .prefetch_related(
-            Prefetch("adjustments", queryset=line_adjustments),
-        )
+        .prefetch_related(Prefetch("adjustments", queryset=Adjustment.objects.order_by("pk")))
     )
-    payments = list(
-        ClaimPayment.objects.filter(claim=claim)
-        .select_related("remittance__payer")
-        .prefetch_related(
-            Prefetch("services", queryset=services),
-            Prefetch(
-                "adjustments",
-                queryset=Adjustment.objects.filter(service_payment__isnull=True).order_by("pk"),
-                to_attr="claim_adjustments",
-            ),
-            Prefetch("denials", queryset=Denial.objects.order_by("pk")),
-        )
-        .order_by(
+    return payments.select_related("remittance__payer").prefetch_related(
+        Prefetch("services", queryset=services),
+        Prefetch(
+            "adjustments",
+            queryset=Adjustment.objects.filter(service_payment__isnull=True).order_by("pk"),
+            to_attr="claim_adjustments",
+        ),
+        Prefetch("denials", queryset=Denial.objects.order_by("pk")),
+    )
+
+
+def claim_remittances(claim) -> list[ClaimPayment]:
+    """Every claim payment (CLP) of every remittance posted against the claim, oldest
+    payment first, with its remittance, service lines, adjustments and RARCs."""
+    return list(
+        with_payment_detail(ClaimPayment.objects.filter(claim=claim)).order_by(
             Coalesce("remittance__payment_date", Cast("remittance__imported_at", DateField())),
             "remittance__file_sequence",
             "sequence",
             "pk",
         )
     )
-    return payments
 
 
 def claim_charge_lines(claim) -> list[ChargeLine]:

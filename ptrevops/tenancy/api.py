@@ -6,6 +6,7 @@ from rest_framework import exceptions, permissions, viewsets
 
 from clinics.models import ApiToken
 from clinics.permissions import Capability, role_can
+from clinics.selectors import clinics_visible_to
 from clinics.tokens import api_token_touch
 from ptrevops.tenancy.context import activate_organization
 
@@ -61,3 +62,24 @@ class OrganizationViewSet(OrganizationScopedMixin, viewsets.GenericViewSet):
 
 class OrganizationReadOnlyViewSet(OrganizationScopedMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class ClinicScopedReadOnlyViewSet(OrganizationReadOnlyViewSet):
+    """Rows of one clinic each: a member limited to some clinics reads only theirs.
+
+    ``clinic_field`` is the lookup from the row to its clinic; ``related`` what each
+    row's serializer follows, prefetched: one query per relation at any page size.
+    Joined instead, the planner joined every row of the organization before taking
+    the page (``ORDER BY id LIMIT``): 0.4 s for 90,000 visits against milliseconds.
+    """
+
+    clinic_field = "clinic"
+    related: tuple[str, ...] = ()
+
+    def build_queryset(self):
+        rows = self.model.objects.prefetch_related(*self.related)
+        membership = self.request.membership
+        if membership is not None and not membership.all_clinics:
+            visible = clinics_visible_to(membership).values("pk")
+            rows = rows.filter(**{f"{self.clinic_field}__in": visible})
+        return rows

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from billing.models import Denial
-from clinics.models import Clinic
+from clinics.models import AuditEvent, Clinic
 from clinics.permissions import Role
 from clinics.tokens import api_token_create
 
@@ -93,6 +93,10 @@ def test_the_detail_has_notes_and_every_remittance_of_the_claim(org, client, mak
     with in_org(org):
         Denial.objects.filter(pk=denial.pk).update(notes="2026-11-02 biller@x: called payer")
     body = client.get(f"{DENIALS}{denial.pk}/", **token_headers(org, in_org)).json()
+    with in_org(org):
+        viewed = AuditEvent.objects.get(action="denials.denial_viewed")
+    assert (viewed.object_id, viewed.detail["via"]) == (str(denial.pk), "api")
+    assert viewed.detail["by"].startswith("API token billing-system (")
     assert body["notes"] == "2026-11-02 biller@x: called payer"
     [payment] = body["claim_payments"]
     assert payment["status_code"] == "4"
@@ -116,4 +120,5 @@ def test_the_list_query_count_does_not_grow_with_the_page(org, client, make_in, 
         make_in(org, payer=f"P{index + 2}", clinic="C2" if index % 2 else "C1")
     with CaptureQueriesContext(connection) as six:
         assert len(ids(client.get(DENIALS, **headers))) == 6
+    assert len(one) > 3
     assert len(six) == len(one)
