@@ -8,12 +8,16 @@ Run (server mode; an organization a previous bench imported, e.g. by
     REDIS_URL=redis://127.0.0.1:6379/0 \\
     .venv/bin/python bench/api_lists.py --org SLUG [--requests 100]
 
-For each list endpoint it creates nothing but a viewer-role API token (revoked
-afterwards), then times ``--requests`` warm ``GET``s of the first page of 100 and
-of a page deep in the listing (the cursor after 5,000 rows), through Django's test
-client (routing, middleware, token, tenancy, filters, serializers, JSON; no network),
-and prints p50/p99, the queries per request, and the same 100 rows and their related
-rows read by the ORM as the view reads them, without DRF, as the baseline.
+It creates an owner-role API token (deleted afterwards: the denials need a role
+that works them), then for each list endpoint times ``--requests`` warm ``GET``s of
+the first page of 100 and of a page deep in the listing (the cursor after 5,000
+rows), through Django's test client (routing, middleware, token, tenancy, filters,
+serializers, the read's audit event, JSON; no network), and prints p50/p99, the
+queries per request, and the same 100 rows and their related rows read by the ORM
+with the view's prefetches, without DRF, as the baseline (the denials' age
+annotation aside). ``--gc-pauses`` also prints, per endpoint, the full garbage
+collections that ran and their longest pause.
+
 The application is loaded through ``ptrevops.wsgi``, as gunicorn loads it. The
 design's target: p99 ≤ 50 ms at 200 req/s, query count constant in page size; this
 measures one client in sequence, not the 200 req/s. Not a test.
@@ -22,6 +26,7 @@ measures one client in sequence, not the 200 req/s. Not a test.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -56,12 +61,41 @@ ENDPOINTS = {
     "appointments": (Appointment, ("patient", "clinic", "clinician", "episode")),
     "episodes": (Episode, ("patient", "clinic", "referral", "primary_payer", "secondary_payer")),
     "referrals": (Referral, ("patient", "clinic", "source")),
-    "claims": (Claim, ("visit__clinic", "payer")),
-    "remittances": (Remittance, ("payer",)),
-    "denials": (Denial, ("claim__payer", "claim__visit__clinic", "service_payment")),
+    "claims": (Claim, ("visit__clinic", "payer", "charges")),
+    "remittances": (Remittance, ("payer", "provider_adjustments")),
+    "denials": (
+        Denial,
+        (
+            "claim__payer",
+            "claim__visit__episode__patient",
+            "claim__visit__clinic",
+            "service_payment",
+            "assignee",
+        ),
+    ),
     "payers": (Payer, ()),
 }
 DEEP_OFFSET = 5_000
+
+
+class FullCollections:
+    """Full (generation 2) garbage collections while it is installed: count, longest."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._started)
+
+    def take(self) -> str:
+        pauses, self.pauses = self.pauses, []
+        return f"{len(pauses)} full GCs, longest {max(pauses, default=0) * 1000:.0f} ms"
 
 
 def timed(function, *args, **kwargs):
@@ -118,6 +152,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--org", required=True, help="the slug of an imported organization")
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--gc-pauses", action="store_true", help="time full collections")
     arguments = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client
 
@@ -127,6 +162,9 @@ def main() -> int:
         token, key = api_token_create(name="bench", role=Role.OWNER, created_by=None)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     client = Client()
+    collections = FullCollections()
+    if arguments.gc_pauses:
+        gc.callbacks.append(collections)
     print(f"organization {organization.slug}: {arguments.requests} warm requests each")
     print(f"{'endpoint':<28}{'rows':>5}{'queries':>8}{'p50 ms':>9}{'p99 ms':>9}{'ORM p50':>9}")
     try:
@@ -137,11 +175,13 @@ def main() -> int:
             if deep:
                 pages.append((f"after {DEEP_OFFSET:,}", deep))
             for label, url in pages:
+                collections.take()
                 samples, queries, rows = sample(client, headers, url, arguments.requests)
                 p50, p99 = p50_p99(samples)
                 print(
                     f"{endpoint + ' (' + label + ')':<28}{rows:>5}{queries:>8}"
                     f"{p50 * 1000:>9.1f}{p99 * 1000:>9.1f}{baseline[0] * 1000:>9.1f}"
+                    + (f"   {collections.take()}" if arguments.gc_pauses else "")
                 )
     finally:
         with tenant_context(organization.pk):

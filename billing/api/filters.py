@@ -45,10 +45,14 @@ class CopayFilter(django_filters.FilterSet):
     patient = django_filters.CharFilter(
         field_name="patient__external_id", help_text="The patient's external id."
     )
+    # A number, not a model choice: the choices would be read with no tenant in scope.
+    appointment = django_filters.NumberFilter(
+        field_name="appointment_id", help_text="The appointment's id."
+    )
 
     class Meta:
         model = PatientPayment
-        fields = ["appointment", "method"]
+        fields = ["method"]
 
 
 class ClaimFilter(django_filters.FilterSet):

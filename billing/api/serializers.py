@@ -75,14 +75,14 @@ class ClaimPaymentSerializer(serializers.ModelSerializer):
         ]
 
     def get_remittance(self, payment: ClaimPayment) -> dict:
+        # Only what says which payment this was: a remittance's totals and file span
+        # clinics, which a member limited to some clinics may not read.
         remittance = payment.remittance
         return {
             "id": remittance.pk,
             "payer": remittance.payer_name or remittance.payer_identifier,
             "trace_number": remittance.trace_number,
             "payment_date": remittance.payment_date,
-            "total_paid": f"{remittance.total_paid:.2f}",
-            "source_file": remittance.source_file,
         }
 
 
@@ -90,7 +90,8 @@ class DenialSerializer(serializers.ModelSerializer):
     """A row of the denial work queue."""
 
     claim = serializers.CharField(source="claim.external_id")
-    payer = serializers.CharField(source="claim.payer.name")
+    payer = serializers.CharField(source="claim.payer.external_id")
+    payer_name = serializers.CharField(source="claim.payer.name")
     clinic = serializers.CharField(source="claim.visit.clinic.external_id")
     patient = serializers.CharField(source="claim.visit.episode.patient.external_id")
     date_of_service = serializers.DateField(source="claim.visit.date_of_service")
@@ -105,6 +106,7 @@ class DenialSerializer(serializers.ModelSerializer):
             "id",
             "claim",
             "payer",
+            "payer_name",
             "clinic",
             "patient",
             "date_of_service",
@@ -239,7 +241,7 @@ class RemittanceSerializer(serializers.ModelSerializer):
 
 
 class RemittanceClaimPaymentSerializer(ClaimPaymentSerializer):
-    """A CLP inside its remittance: the claim it posted to instead of the remittance."""
+    """A CLP of a remittance's listing: the claim it posted to instead of the remittance."""
 
     claim = serializers.CharField(source="claim.external_id", default=None)
 
@@ -247,12 +249,3 @@ class RemittanceClaimPaymentSerializer(ClaimPaymentSerializer):
         fields = [
             "claim" if name == "remittance" else name for name in ClaimPaymentSerializer.Meta.fields
         ]
-
-
-class RemittanceDetailSerializer(RemittanceSerializer):
-    """The remittance with every claim payment (CLP), its lines, CAS and RARCs."""
-
-    claim_payments = RemittanceClaimPaymentSerializer(many=True, source="claim_payments_posted")
-
-    class Meta(RemittanceSerializer.Meta):
-        fields = [*RemittanceSerializer.Meta.fields, "claim_payments"]

@@ -23,7 +23,7 @@ from billing.api.serializers import (
     DenialDetailSerializer,
     DenialSerializer,
     PayerSerializer,
-    RemittanceDetailSerializer,
+    RemittanceClaimPaymentSerializer,
     RemittanceSerializer,
 )
 from billing.choices import PatientPaymentKind
@@ -32,6 +32,7 @@ from billing.denials import selectors as denial_selectors
 from billing.models import (
     ChargeLine,
     Claim,
+    ClaimPayment,
     Denial,
     PatientPayment,
     Payer,
@@ -41,16 +42,16 @@ from billing.models import (
 from clinics.models import Organization
 from clinics.permissions import Capability
 from clinics.selectors import clinics_visible_to
-from clinics.services import actor_identity, audit_record
 from episodes.frontdesk.selectors import appointment_for_member
 from ptrevops.tenancy.api import (
+    AuditedReadsMixin,
     ClinicScopedReadOnlyViewSet,
     OrganizationReadOnlyViewSet,
     OrganizationViewSet,
 )
 
 
-class DenialViewSet(OrganizationReadOnlyViewSet):
+class DenialViewSet(AuditedReadsMixin, OrganizationReadOnlyViewSet):
     """Denials derived from the 835s, by root cause, with their claim's remittances.
 
     The list has every status unless `status` is given (the queue's "to work" is
@@ -82,11 +83,8 @@ class DenialViewSet(OrganizationReadOnlyViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         denial = denial_selectors.with_age([self.get_object()], self._today())[0]
-        denial.claim_payments_posted = denial_selectors.claim_remittances(denial.claim)
-        # A claim is a patient's record: logged like the denial page's views.
-        actor, by = actor_identity(request.user)
-        audit_record(
-            action="denials.denial_viewed", actor=actor, obj=denial, detail={"via": "api", "by": by}
+        denial.claim_payments_posted = denial_selectors.claim_remittances(
+            denial.claim, with_denials=False
         )
         return Response(self.get_serializer(denial).data)
 
@@ -96,7 +94,11 @@ class DenialViewSet(OrganizationReadOnlyViewSet):
 
 
 class CopayViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, OrganizationViewSet
+    AuditedReadsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    OrganizationViewSet,
 ):
     """Copays: those collected at the desk and those the EMR's exports brought.
 
@@ -111,7 +113,8 @@ class CopayViewSet(
     filterset_class = CopayFilter
 
     def build_queryset(self):
-        copays = PatientPayment.objects.filter(kind=PatientPaymentKind.COPAY).select_related(
+        # Prefetched rather than joined: see ClinicScopedReadOnlyViewSet.
+        copays = PatientPayment.objects.filter(kind=PatientPaymentKind.COPAY).prefetch_related(
             "patient", "visit"
         )
         membership = self.request.membership
@@ -161,19 +164,23 @@ class ClaimViewSet(ClinicScopedReadOnlyViewSet):
     related = ("visit__clinic", "payer")
 
     def build_queryset(self):
+        claims = super().build_queryset()
+        if self.action == "payments":  # only the claim itself is needed
+            return claims.prefetch_related(None)
         charges = Prefetch("charges", queryset=ChargeLine.objects.order_by("external_id"))
-        return super().build_queryset().prefetch_related(charges)
+        return claims.prefetch_related(charges)
 
     @extend_schema(responses={200: ClaimPaymentSerializer(many=True)})
     @action(detail=True, pagination_class=None, filterset_class=None)
     def payments(self, request, pk=None):
-        payments = denial_selectors.claim_remittances(self.get_object())
+        payments = denial_selectors.claim_remittances(self.get_object(), with_denials=False)
         return Response(ClaimPaymentSerializer(payments, many=True).data)
 
 
-class RemittanceViewSet(OrganizationReadOnlyViewSet):
+class RemittanceViewSet(AuditedReadsMixin, OrganizationReadOnlyViewSet):
     """835 payments. One remittance pays claims of many clinics: only API tokens and
-    members of every clinic read them."""
+    members of every clinic read them. `GET …/{id}/claim-payments/` pages through its
+    claim payments (CLP) with their lines, CAS and RARCs."""
 
     model = Remittance
     capability = Capability.READ_RECORDS
@@ -185,18 +192,26 @@ class RemittanceViewSet(OrganizationReadOnlyViewSet):
             raise exceptions.PermissionDenied(
                 "A remittance pays claims of every clinic: ask for access to all clinics."
             )
-        return Remittance.objects.select_related("payer").prefetch_related(
-            Prefetch("provider_adjustments", queryset=ProviderAdjustment.objects.order_by("pk"))
+        if self.action == "claim_payments":  # only the remittance itself is needed
+            return Remittance.objects.all()
+        return Remittance.objects.prefetch_related(
+            "payer",
+            Prefetch("provider_adjustments", queryset=ProviderAdjustment.objects.order_by("pk")),
         )
 
     def get_serializer_class(self):
-        return RemittanceDetailSerializer if self.action == "retrieve" else RemittanceSerializer
+        if self.action == "claim_payments":
+            return RemittanceClaimPaymentSerializer
+        return RemittanceSerializer
 
-    def retrieve(self, request, *args, **kwargs):
-        remittance = self.get_object()
-        remittance.claim_payments_posted = list(
-            denial_selectors.with_payment_detail(
-                remittance.claims.select_related("claim").order_by("sequence", "pk")
-            )
+    @extend_schema(responses={200: RemittanceClaimPaymentSerializer(many=True)})
+    @action(detail=True, url_path="claim-payments", filterset_class=None)
+    def claim_payments(self, request, pk=None):
+        # A large 835 has tens of thousands of claims: paged like every list.
+        payments = denial_selectors.with_payment_detail(
+            ClaimPayment.objects.filter(remittance=self.get_object()).prefetch_related("claim"),
+            with_remittance=False,
+            with_denials=False,
         )
-        return Response(self.get_serializer(remittance).data)
+        page = self.paginate_queryset(payments)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -138,30 +138,41 @@ def denial_for_member(membership: Membership, denial_id: int) -> Denial:
     )
 
 
-def with_payment_detail(payments: QuerySet[ClaimPayment]) -> QuerySet[ClaimPayment]:
-    """Claim payments with their remittance, service lines (and their charge lines),
-    claim- and line-level adjustments and denials: a fixed number of queries."""
+def with_payment_detail(
+    payments: QuerySet[ClaimPayment], *, with_remittance: bool = True, with_denials: bool = True
+) -> QuerySet[ClaimPayment]:
+    """Claim payments with their service lines (and their charge lines), claim- and
+    line-level adjustments, and optionally their remittance and denials: a fixed
+    number of queries."""
     services = (
         ServicePayment.objects.order_by("pk")
         .select_related("charge_line")
         .prefetch_related(Prefetch("adjustments", queryset=Adjustment.objects.order_by("pk")))
     )
-    return payments.select_related("remittance__payer").prefetch_related(
+    payments = payments.prefetch_related(
         Prefetch("services", queryset=services),
         Prefetch(
             "adjustments",
             queryset=Adjustment.objects.filter(service_payment__isnull=True).order_by("pk"),
             to_attr="claim_adjustments",
         ),
-        Prefetch("denials", queryset=Denial.objects.order_by("pk")),
     )
+    if with_remittance:
+        payments = payments.select_related("remittance__payer")
+    if with_denials:
+        payments = payments.prefetch_related(
+            Prefetch("denials", queryset=Denial.objects.order_by("pk"))
+        )
+    return payments
 
 
-def claim_remittances(claim) -> list[ClaimPayment]:
+def claim_remittances(claim, *, with_denials: bool = True) -> list[ClaimPayment]:
     """Every claim payment (CLP) of every remittance posted against the claim, oldest
     payment first, with its remittance, service lines, adjustments and RARCs."""
     return list(
-        with_payment_detail(ClaimPayment.objects.filter(claim=claim)).order_by(
+        with_payment_detail(
+            ClaimPayment.objects.filter(claim=claim), with_denials=with_denials
+        ).order_by(
             Coalesce("remittance__payment_date", Cast("remittance__imported_at", DateField())),
             "remittance__file_sequence",
             "sequence",

@@ -7,6 +7,7 @@ from rest_framework import exceptions, permissions, viewsets
 from clinics.models import ApiToken
 from clinics.permissions import Capability, role_can
 from clinics.selectors import clinics_visible_to
+from clinics.services import actor_identity, audit_record
 from clinics.tokens import api_token_touch
 from ptrevops.tenancy.context import activate_organization
 
@@ -64,7 +65,30 @@ class OrganizationReadOnlyViewSet(OrganizationScopedMixin, viewsets.ReadOnlyMode
     pass
 
 
-class ClinicScopedReadOnlyViewSet(OrganizationReadOnlyViewSet):
+class AuditedReadsMixin:
+    """Reads of patient records over the API leave an audit event, one per response
+    (as the pages log theirs): who (user, or token by name), the path with its query,
+    and the ids returned."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200:
+            data = response.data
+            rows = data.get("results", [data]) if isinstance(data, dict) else data
+            actor, by = actor_identity(request.user)
+            audit_record(
+                action=f"api.{self.basename}.{self.action}",
+                actor=actor,
+                detail={
+                    "by": by,
+                    "path": request.get_full_path()[:500],
+                    "ids": [row["id"] for row in rows if isinstance(row, dict) and "id" in row],
+                },
+            )
+        return response
+
+
+class ClinicScopedReadOnlyViewSet(AuditedReadsMixin, OrganizationReadOnlyViewSet):
     """Rows of one clinic each: a member limited to some clinics reads only theirs.
 
     ``clinic_field`` is the lookup from the row to its clinic; ``related`` what each

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinics.models import Clinic
+from clinics.models import AuditEvent, Clinic
 from clinics.permissions import Role
 from clinics.tokens import api_token_create
 from ptrevops.tenancy.context import tenant_context
@@ -121,6 +121,10 @@ def test_a_member_limited_to_a_clinic_reads_only_its_records(org, group, member,
         listed = rows(client.get(f"/api/v1/{endpoint}/"))
         assert [row["clinic"] for row in listed] == ["C2"], endpoint
     assert rows(client.get("/api/v1/claims/"))[0]["id"] == south_claim.pk
+    north_claim = rows(client.get("/api/v1/claims/", **headers_for(org)))[0]
+    assert north_claim["clinic"] == "C1"
+    assert client.get(f"/api/v1/claims/{north_claim['id']}/").status_code == 404
+    assert client.get(f"/api/v1/claims/{north_claim['id']}/payments/").status_code == 404
     refused = client.get("/api/v1/remittances/")
     assert refused.status_code == 403 and "every clinic" in refused.json()["detail"]
     assert len(rows(client.get("/api/v1/payers/"))) == 1  # payers belong to no clinic
@@ -147,8 +151,8 @@ def test_a_remittance_has_its_plb_and_claim_payments(org, group, client):
     headers = headers_for(org)
     [listed] = rows(client.get("/api/v1/remittances/", **headers))
     assert listed["provider_adjustments"][0]["amount"] == "-5.00"
-    body = client.get(f"/api/v1/remittances/{listed['id']}/", **headers).json()
-    [payment] = body["claim_payments"]
+    url = f"/api/v1/remittances/{listed['id']}/claim-payments/"
+    [payment] = rows(client.get(url, **headers))
     assert payment["claim"] == claim.external_id
     assert payment["services"][0]["paid_amount"] == "90.00"
 
@@ -170,3 +174,17 @@ def test_filters_narrow_by_date_clinic_and_external_id(org, group, client):
     assert count("referrals", source="RS1") == 3
     bad = client.get("/api/v1/visits/", {"served_after": "2026-13-45"}, **headers)
     assert bad.status_code == 400 and "served_after" in bad.json()
+
+
+def test_every_read_is_audited_with_who_and_which_ids(org, group, client):
+    claims = group.claims(2)
+    headers = headers_for(org)
+    assert len(rows(client.get("/api/v1/claims/", {"payer": "P1"}, **headers))) == 2
+    assert client.get(f"/api/v1/claims/{claims[0].pk}/", **headers).status_code == 200
+    with tenant_context(org.pk):
+        events = list(AuditEvent.objects.filter(action__startswith="api.claim.").order_by("pk"))
+    assert [event.action for event in events] == ["api.claim.list", "api.claim.retrieve"]
+    assert events[0].detail["ids"] == [claim.pk for claim in claims]
+    assert events[0].detail["path"] == "/api/v1/claims/?payer=P1"
+    assert events[1].detail["ids"] == [claims[0].pk]
+    assert all(e.actor is None and e.detail["by"].startswith("API token warehouse") for e in events)

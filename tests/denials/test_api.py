@@ -4,9 +4,12 @@ with the page."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from billing.models import Denial
 from clinics.models import AuditEvent, Clinic
@@ -16,6 +19,7 @@ from clinics.tokens import api_token_create
 pytestmark = pytest.mark.django_db
 
 DENIALS = "/api/v1/denials/"
+HOUR = datetime.timedelta(hours=1)
 
 
 def token_headers(organization, in_org, role=Role.BILLER) -> dict:
@@ -44,7 +48,7 @@ def test_a_row_names_the_claim_payer_clinic_and_age(org, client, make_in, in_org
     denial = make_in(org, amount="123.45", age=40, payer="P9", reason="197")
     [row] = client.get(DENIALS, **token_headers(org, in_org)).json()["results"]
     assert row["claim"] == denial.claim.external_id
-    assert row["payer"] == "Payer P9"
+    assert (row["payer"], row["payer_name"]) == ("P9", "Payer P9")
     assert row["clinic"] == "C1"
     assert row["amount"] == "123.45"  # a decimal string, never a float
     assert (row["group_code"], row["reason_code"], row["root_cause"]) == (
@@ -94,9 +98,10 @@ def test_the_detail_has_notes_and_every_remittance_of_the_claim(org, client, mak
         Denial.objects.filter(pk=denial.pk).update(notes="2026-11-02 biller@x: called payer")
     body = client.get(f"{DENIALS}{denial.pk}/", **token_headers(org, in_org)).json()
     with in_org(org):
-        viewed = AuditEvent.objects.get(action="denials.denial_viewed")
-    assert (viewed.object_id, viewed.detail["via"]) == (str(denial.pk), "api")
-    assert viewed.detail["by"].startswith("API token billing-system (")
+        viewed = AuditEvent.objects.get(action="api.denial.retrieve")
+    assert viewed.detail["ids"] == [denial.pk]
+    assert viewed.detail["path"] == f"{DENIALS}{denial.pk}/"
+    assert viewed.actor is None and viewed.detail["by"].startswith("API token billing-system (")
     assert body["notes"] == "2026-11-02 biller@x: called payer"
     [payment] = body["claim_payments"]
     assert payment["status_code"] == "4"
@@ -122,3 +127,30 @@ def test_the_list_query_count_does_not_grow_with_the_page(org, client, make_in, 
         assert len(ids(client.get(DENIALS, **headers))) == 6
     assert len(one) > 3
     assert len(six) == len(one)
+
+
+def test_filters_by_assignee_denial_date_and_update(org, member, client, make_in, in_org):
+    biller = member(org, Role.BILLER)
+    old = make_in(org, age=50)
+    recent = make_in(org, age=5, assignee=biller)
+    headers = token_headers(org, in_org)
+    today = recent.claim_payment.remittance.payment_date + datetime.timedelta(days=5)
+    cutoff = (today - datetime.timedelta(days=20)).isoformat()
+
+    assert ids(client.get(DENIALS, {"assignee": biller.email.upper()}, **headers)) == [recent.pk]
+    assert ids(client.get(DENIALS, {"denied_after": cutoff}, **headers)) == [recent.pk]
+    assert ids(client.get(DENIALS, {"denied_before": cutoff}, **headers)) == [old.pk]
+    with in_org(org):
+        Denial.objects.filter(pk=old.pk).update(updated_at=timezone.now() + HOUR)
+    later = (timezone.now() + HOUR / 2).isoformat()
+    assert ids(client.get(DENIALS, {"updated_after": later}, **headers)) == [old.pk]
+
+
+def test_a_limited_member_cannot_read_another_clinics_denial_detail(
+    org, member, client, make_in, in_org
+):
+    north = make_in(org, clinic="C1")
+    with in_org(org):
+        south_clinic = Clinic.objects.get(external_id="C2")
+    client.force_login(member(org, Role.BILLER, clinics=[south_clinic]))
+    assert client.get(f"{DENIALS}{north.pk}/").status_code == 404

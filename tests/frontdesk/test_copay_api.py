@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from billing.models import PatientPayment
 from clinics.models import AuditEvent, Clinic
@@ -53,6 +55,10 @@ def test_a_token_logs_a_copay_for_todays_appointment(org, desk, client, in_org):
 
     listed = client.get(COPAYS, {"collected_on": desk.today.isoformat()}, **headers).json()
     assert [row["id"] for row in listed["results"]] == [payment.pk]
+    by_appointment = client.get(COPAYS, {"appointment": appointment.pk}, **headers)
+    assert [row["id"] for row in by_appointment.json()["results"]] == [payment.pk]
+    other = client.get(COPAYS, {"appointment": appointment.pk + 1000}, **headers)
+    assert other.json()["results"] == []
 
 
 def test_the_desks_refusals_come_back_as_400_with_the_reason(org, desk, client, in_org):
@@ -115,3 +121,19 @@ def test_a_member_limited_to_a_clinic_logs_and_reads_only_its_copays(
     assert response.status_code == 201
     assert response.json()["collected_by"] == "front_desk@alpha.test"
     assert [row["appointment"] for row in client.get(COPAYS).json()["results"]] == [south.pk]
+
+
+def test_the_copay_list_query_count_does_not_grow_with_the_page(org, desk, client, in_org):
+    headers = token_headers(org, in_org)
+    with in_org(org):
+        appointments = [desk.appointment(at=datetime.time(8 + hour)) for hour in range(5)]
+    assert post(client, headers, appointments[0]).status_code == 201
+    client.get(COPAYS, **headers)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(COPAYS, **headers).json()["results"]) == 1
+    for appointment in appointments[1:]:
+        assert post(client, headers, appointment).status_code == 201
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get(COPAYS, **headers).json()["results"]) == 5
+    assert len(one) > 3
+    assert len(five) == len(one)

@@ -18,3 +18,4 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert "post" in paths["/api/v1/copays/"]
     assert "post" not in paths["/api/v1/denials/"]
     assert "/api/v1/claims/{id}/payments/" in paths
+    assert "/api/v1/remittances/{id}/claim-payments/" in paths
