@@ -8,6 +8,7 @@ application = get_wsgi_application()
 
 # Everything loaded so far lives as long as the worker: move it out of the cyclic
 # collector's reach, so a full collection scans only what requests leave behind
-# (bench/api_lists.py: full-collection pauses of 100–180 ms became 40–60 ms).
+# (bench/api_lists.py: full-collection pauses of 100–180 ms became 40–60 ms; the
+# caches the first requests build are frozen by ptrevops.heap).
 gc.collect()
 gc.freeze()

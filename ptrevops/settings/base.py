@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ptrevops.heap.FreezeHeapAfterWarmup",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ptrevops.logging.RequestLogMiddleware",
@@ -48,6 +49,9 @@ MIDDLEWARE = [
     "ptrevops.tenancy.middleware.TenantMiddleware",
     "ptrevops.security.ContentSecurityPolicyMiddleware",
 ]
+
+# Requests after which a worker freezes its heap again (ptrevops/heap.py).
+GC_FREEZE_AFTER_REQUESTS = (50, 500)
 
 ROOT_URLCONF = "ptrevops.urls"
 WSGI_APPLICATION = "ptrevops.wsgi.application"
