@@ -13,10 +13,9 @@ that works them), then for each list endpoint times ``--requests`` warm ``GET``s
 the first page of 100 and of a page deep in the listing (the cursor after 5,000
 rows), through Django's test client (routing, middleware, token, tenancy, filters,
 serializers, the read's audit event, JSON; no network), and prints p50/p99, the
-queries per request, and the same 100 rows and their related rows read by the ORM
-with the view's prefetches, without DRF, as the baseline (the denials' age
-annotation aside). ``--gc-pauses`` also prints, per endpoint, the full garbage
-collections that ran and their longest pause.
+queries per request, and the same 100 rows and their related rows read by the
+view's own queryset, without DRF, as the baseline. ``--gc-pauses`` also prints, per
+endpoint, the full garbage collections that ran and their longest pause.
 
 The application is loaded through ``ptrevops.wsgi``, as gunicorn loads it. The
 design's target: p99 ≤ 50 ms at 200 req/s, query count constant in page size; this
@@ -32,6 +31,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,33 +47,34 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 import ptrevops.wsgi  # noqa: E402, F401  (the application as gunicorn loads it: GC freeze)
-from billing.models import Claim, Denial, Payer, Remittance  # noqa: E402
+from billing.api.views import (  # noqa: E402
+    ClaimViewSet,
+    DenialViewSet,
+    PayerViewSet,
+    RemittanceViewSet,
+)
 from clinics.models import ApiToken, Organization  # noqa: E402
 from clinics.permissions import Role  # noqa: E402
 from clinics.tokens import api_token_create  # noqa: E402
-from episodes.models import Appointment, Episode, Referral, Visit  # noqa: E402
+from episodes.api.views import (  # noqa: E402
+    AppointmentViewSet,
+    EpisodeViewSet,
+    ReferralViewSet,
+    VisitViewSet,
+)
 from ptrevops.tenancy.context import tenant_context  # noqa: E402
 from ptrevops.tenancy.roles import owner_role  # noqa: E402
 
-# endpoint -> (model, what its view joins) for the ORM baseline.
+# endpoint -> its view: the baseline reads the view's own queryset.
 ENDPOINTS = {
-    "visits": (Visit, ("episode__patient", "clinic", "clinician", "episode", "appointment")),
-    "appointments": (Appointment, ("patient", "clinic", "clinician", "episode")),
-    "episodes": (Episode, ("patient", "clinic", "referral", "primary_payer", "secondary_payer")),
-    "referrals": (Referral, ("patient", "clinic", "source")),
-    "claims": (Claim, ("visit__clinic", "payer", "charges")),
-    "remittances": (Remittance, ("payer", "provider_adjustments")),
-    "denials": (
-        Denial,
-        (
-            "claim__payer",
-            "claim__visit__episode__patient",
-            "claim__visit__clinic",
-            "service_payment",
-            "assignee",
-        ),
-    ),
-    "payers": (Payer, ()),
+    "visits": VisitViewSet,
+    "appointments": AppointmentViewSet,
+    "episodes": EpisodeViewSet,
+    "referrals": ReferralViewSet,
+    "claims": ClaimViewSet,
+    "remittances": RemittanceViewSet,
+    "denials": DenialViewSet,
+    "payers": PayerViewSet,
 }
 DEEP_OFFSET = 5_000
 
@@ -136,13 +137,15 @@ def sample(client: Client, headers: dict, url: str, requests: int):
     return samples, len(statements), len(response.json()["results"])
 
 
-def orm_baseline(organization_id: int, model, related, requests: int) -> list[float]:
-    """The page's 100 rows and their related rows as the view reads them, as model
-    objects: everything but DRF, the serializers, JSON and the middleware."""
+def orm_baseline(organization_id: int, view_class, requests: int) -> list[float]:
+    """The page's 100 rows and their related rows read by the view's own queryset (as
+    an API token, which sees every clinic), as model objects: everything but DRF's
+    request handling, the serializers, JSON and the middleware."""
+    view = view_class(request=SimpleNamespace(membership=None), action="list")
 
     def read():
         with tenant_context(organization_id):
-            return list(model.objects.prefetch_related(*related).order_by("pk")[:100])
+            return list(view.get_queryset().order_by("pk")[:100])
 
     read()
     return [timed(read)[1] for _ in range(requests)]
@@ -168,8 +171,8 @@ def main() -> int:
     print(f"organization {organization.slug}: {arguments.requests} warm requests each")
     print(f"{'endpoint':<28}{'rows':>5}{'queries':>8}{'p50 ms':>9}{'p99 ms':>9}{'ORM p50':>9}")
     try:
-        for endpoint, (model, related) in ENDPOINTS.items():
-            baseline = p50_p99(orm_baseline(organization.pk, model, related, arguments.requests))
+        for endpoint, view_class in ENDPOINTS.items():
+            baseline = p50_p99(orm_baseline(organization.pk, view_class, arguments.requests))
             pages = [("first page", f"/api/v1/{endpoint}/?page_size=100")]
             deep = deep_url(client, headers, endpoint)
             if deep:

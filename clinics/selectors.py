@@ -21,6 +21,14 @@ def memberships_of_user(*, user_id: int) -> list[Membership]:
         )
 
 
+def clinic_limit(membership: Membership | None):
+    """The ids of the clinics a member is limited to (a subquery), or ``None`` when
+    they see every clinic, as an API token (``None``) does."""
+    if membership is None or membership.all_clinics:
+        return None
+    return membership.clinic_links.values("clinic_id")
+
+
 def clinics_visible_to(membership: Membership | None):
     """The clinics this member may see: their subset, or every clinic (also for
     ``None``: an API token, which acts for the whole organization)."""

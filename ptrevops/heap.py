@@ -17,6 +17,13 @@ import itertools
 from django.conf import settings
 
 
+def freeze_heap() -> None:
+    """Collect what is garbage now, then keep everything left out of every later
+    collection (it lives as long as the worker)."""
+    gc.collect()
+    gc.freeze()
+
+
 class FreezeHeapAfterWarmup:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,6 +33,5 @@ class FreezeHeapAfterWarmup:
     def __call__(self, request):
         response = self.get_response(request)
         if next(self.counter) in self.freeze_at:
-            gc.collect()
-            gc.freeze()
+            freeze_heap()
         return response

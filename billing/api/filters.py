@@ -10,25 +10,19 @@ import django_filters
 
 from billing.choices import DenialStatus, RootCause
 from billing.models import Claim, Denial, PatientPayment, Remittance
+from ptrevops.api_fields import date_range, external_id_filter
 
 
 class DenialFilter(django_filters.FilterSet):
     root_cause = django_filters.MultipleChoiceFilter(choices=RootCause.choices)
     status = django_filters.MultipleChoiceFilter(choices=DenialStatus.choices)
-    payer = django_filters.CharFilter(
-        field_name="claim__payer__external_id", help_text="The payer's external id."
-    )
-    clinic = django_filters.CharFilter(
-        field_name="claim__visit__clinic__external_id", help_text="The clinic's external id."
-    )
-    claim = django_filters.CharFilter(
-        field_name="claim__external_id", help_text="The claim's external id."
-    )
+    payer = external_id_filter("claim__payer", "payer")
+    clinic = external_id_filter("claim__visit__clinic", "clinic")
+    claim = external_id_filter("claim", "claim")
     assignee = django_filters.CharFilter(
         field_name="assignee__email", lookup_expr="iexact", help_text="The assignee's email."
     )
-    denied_after = django_filters.DateFilter(field_name="aged_from", lookup_expr="gte")
-    denied_before = django_filters.DateFilter(field_name="aged_from", lookup_expr="lte")
+    denied_after, denied_before = date_range("aged_from")
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="For incremental syncs."
     )
@@ -40,11 +34,8 @@ class DenialFilter(django_filters.FilterSet):
 
 class CopayFilter(django_filters.FilterSet):
     collected_on = django_filters.DateFilter()
-    collected_after = django_filters.DateFilter(field_name="collected_on", lookup_expr="gte")
-    collected_before = django_filters.DateFilter(field_name="collected_on", lookup_expr="lte")
-    patient = django_filters.CharFilter(
-        field_name="patient__external_id", help_text="The patient's external id."
-    )
+    collected_after, collected_before = date_range("collected_on")
+    patient = external_id_filter("patient", "patient")
     # A number, not a model choice: the choices would be read with no tenant in scope.
     appointment = django_filters.NumberFilter(
         field_name="appointment_id", help_text="The appointment's id."
@@ -56,17 +47,10 @@ class CopayFilter(django_filters.FilterSet):
 
 
 class ClaimFilter(django_filters.FilterSet):
-    payer = django_filters.CharFilter(
-        field_name="payer__external_id", help_text="The payer's external id."
-    )
-    clinic = django_filters.CharFilter(
-        field_name="visit__clinic__external_id", help_text="The clinic's external id."
-    )
-    visit = django_filters.CharFilter(
-        field_name="visit__external_id", help_text="The visit's external id."
-    )
-    submitted_after = django_filters.DateFilter(field_name="submitted_on", lookup_expr="gte")
-    submitted_before = django_filters.DateFilter(field_name="submitted_on", lookup_expr="lte")
+    payer = external_id_filter("payer", "payer")
+    clinic = external_id_filter("visit__clinic", "clinic")
+    visit = external_id_filter("visit", "visit")
+    submitted_after, submitted_before = date_range("submitted_on")
 
     class Meta:
         model = Claim
@@ -74,11 +58,8 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class RemittanceFilter(django_filters.FilterSet):
-    payer = django_filters.CharFilter(
-        field_name="payer__external_id", help_text="The payer's external id."
-    )
-    paid_after = django_filters.DateFilter(field_name="payment_date", lookup_expr="gte")
-    paid_before = django_filters.DateFilter(field_name="payment_date", lookup_expr="lte")
+    payer = external_id_filter("payer", "payer")
+    paid_after, paid_before = date_range("payment_date")
 
     class Meta:
         model = Remittance

@@ -21,6 +21,7 @@ from billing.models import (
     Remittance,
     ServicePayment,
 )
+from ptrevops.api_fields import external_id_field
 
 
 class AdjustmentSerializer(serializers.ModelSerializer):
@@ -30,7 +31,7 @@ class AdjustmentSerializer(serializers.ModelSerializer):
 
 
 class ServicePaymentSerializer(serializers.ModelSerializer):
-    charge_line = serializers.CharField(source="charge_line.external_id", default=None)
+    charge_line = external_id_field("charge_line")
     adjustments = AdjustmentSerializer(many=True)
 
     class Meta:
@@ -89,11 +90,11 @@ class ClaimPaymentSerializer(serializers.ModelSerializer):
 class DenialSerializer(serializers.ModelSerializer):
     """A row of the denial work queue."""
 
-    claim = serializers.CharField(source="claim.external_id")
-    payer = serializers.CharField(source="claim.payer.external_id")
+    claim = external_id_field("claim")
+    payer = external_id_field("claim.payer")
     payer_name = serializers.CharField(source="claim.payer.name")
-    clinic = serializers.CharField(source="claim.visit.clinic.external_id")
-    patient = serializers.CharField(source="claim.visit.episode.patient.external_id")
+    clinic = external_id_field("claim.visit.clinic")
+    patient = external_id_field("claim.visit.episode.patient")
     date_of_service = serializers.DateField(source="claim.visit.date_of_service")
     cpt_code = serializers.CharField(source="service_payment.cpt_code", default=None)
     assignee = serializers.EmailField(source="assignee.email", default=None)
@@ -135,8 +136,8 @@ class DenialDetailSerializer(DenialSerializer):
 
 
 class CopaySerializer(serializers.ModelSerializer):
-    patient = serializers.CharField(source="patient.external_id")
-    visit = serializers.CharField(source="visit.external_id", default=None)
+    patient = external_id_field("patient")
+    visit = external_id_field("visit")
 
     class Meta:
         model = PatientPayment
@@ -186,9 +187,9 @@ class ChargeLineSerializer(serializers.ModelSerializer):
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim with its charge lines (those the export tied to it)."""
 
-    visit = serializers.CharField(source="visit.external_id")
-    clinic = serializers.CharField(source="visit.clinic.external_id")
-    payer = serializers.CharField(source="payer.external_id")
+    visit = external_id_field("visit")
+    clinic = external_id_field("visit.clinic")
+    payer = external_id_field("payer")
     charges = ChargeLineSerializer(many=True)
 
     class Meta:
@@ -215,7 +216,7 @@ class ProviderAdjustmentSerializer(serializers.ModelSerializer):
 class RemittanceSerializer(serializers.ModelSerializer):
     """An 835 payment (BPR/TRN), with its PLB entries."""
 
-    payer = serializers.CharField(source="payer.external_id", default=None)
+    payer = external_id_field("payer")
     provider_adjustments = ProviderAdjustmentSerializer(many=True)
 
     class Meta:
@@ -243,7 +244,7 @@ class RemittanceSerializer(serializers.ModelSerializer):
 class RemittanceClaimPaymentSerializer(ClaimPaymentSerializer):
     """A CLP of a remittance's listing: the claim it posted to instead of the remittance."""
 
-    claim = serializers.CharField(source="claim.external_id", default=None)
+    claim = external_id_field("claim")
 
     class Meta(ClaimPaymentSerializer.Meta):
         fields = [

@@ -41,7 +41,7 @@ from billing.models import (
 )
 from clinics.models import Organization
 from clinics.permissions import Capability
-from clinics.selectors import clinics_visible_to
+from clinics.selectors import clinic_limit
 from episodes.frontdesk.selectors import appointment_for_member
 from ptrevops.tenancy.api import (
     AuditedReadsMixin,
@@ -117,11 +117,9 @@ class CopayViewSet(
         copays = PatientPayment.objects.filter(kind=PatientPaymentKind.COPAY).prefetch_related(
             "patient", "visit"
         )
-        membership = self.request.membership
-        if membership is not None and not membership.all_clinics:
-            clinics = clinics_visible_to(membership).values("pk")
+        if (limit := clinic_limit(self.request.membership)) is not None:
             copays = copays.filter(
-                Q(visit__clinic_id__in=clinics) | Q(appointment__clinic_id__in=clinics)
+                Q(visit__clinic_id__in=limit) | Q(appointment__clinic_id__in=limit)
             )
         return copays
 
@@ -141,7 +139,6 @@ class CopayViewSet(
             )
         except CopayError as error:
             raise exceptions.ValidationError({"detail": str(error)}) from None
-        payment = self.get_queryset().get(pk=payment.pk)
         return Response(CopaySerializer(payment).data, status=status.HTTP_201_CREATED)
 
 
@@ -187,8 +184,7 @@ class RemittanceViewSet(AuditedReadsMixin, OrganizationReadOnlyViewSet):
     filterset_class = RemittanceFilter
 
     def build_queryset(self):
-        membership = self.request.membership
-        if membership is not None and not membership.all_clinics:
+        if clinic_limit(self.request.membership) is not None:
             raise exceptions.PermissionDenied(
                 "A remittance pays claims of every clinic: ask for access to all clinics."
             )

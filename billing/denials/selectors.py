@@ -25,7 +25,7 @@ from billing.choices import DenialStatus, RootCause
 from billing.models import Adjustment, ChargeLine, ClaimPayment, Denial, ServicePayment
 from clinics.models import Clinic, Membership
 from clinics.permissions import ROLE_CAPABILITIES, Capability
-from clinics.selectors import clinics_visible_to
+from clinics.selectors import clinic_limit, clinics_visible_to
 
 # Statuses still to be worked (the queue's default); the others are final.
 WORK_STATUSES = (DenialStatus.OPEN, DenialStatus.IN_PROGRESS, DenialStatus.APPEALED)
@@ -49,10 +49,8 @@ def denials_visible_to(membership: Membership | None) -> QuerySet[Denial]:
     """The organization's denials this member may see (their clinics, or all; an API
     token, ``None``, acts for the whole organization)."""
     denials = Denial.objects.all()
-    if membership is not None and not membership.all_clinics:
-        denials = denials.filter(
-            claim__visit__clinic_id__in=membership.clinic_links.values("clinic_id")
-        )
+    if (limit := clinic_limit(membership)) is not None:
+        denials = denials.filter(claim__visit__clinic_id__in=limit)
     return denials.annotate(
         aged_from=Coalesce(
             "claim_payment__remittance__payment_date",

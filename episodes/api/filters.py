@@ -5,20 +5,14 @@ from __future__ import annotations
 import django_filters
 
 from episodes.models import Appointment, Episode, Referral, Visit
-
-
-def by_external_id(path: str, what: str) -> django_filters.CharFilter:
-    return django_filters.CharFilter(
-        field_name=f"{path}__external_id", help_text=f"The {what}'s external id."
-    )
+from ptrevops.api_fields import date_range, external_id_filter
 
 
 class ReferralFilter(django_filters.FilterSet):
-    clinic = by_external_id("clinic", "clinic")
-    patient = by_external_id("patient", "patient")
-    source = by_external_id("source", "referral source")
-    received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
-    received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    clinic = external_id_filter("clinic", "clinic")
+    patient = external_id_filter("patient", "patient")
+    source = external_id_filter("source", "referral source")
+    received_after, received_before = date_range("received_on")
 
     class Meta:
         model = Referral
@@ -26,10 +20,9 @@ class ReferralFilter(django_filters.FilterSet):
 
 
 class EpisodeFilter(django_filters.FilterSet):
-    clinic = by_external_id("clinic", "clinic")
-    patient = by_external_id("patient", "patient")
-    started_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
-    started_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    clinic = external_id_filter("clinic", "clinic")
+    patient = external_id_filter("patient", "patient")
+    started_after, started_before = date_range("start_date")
     discharged = django_filters.BooleanFilter(
         field_name="discharge_date", lookup_expr="isnull", exclude=True
     )
@@ -40,12 +33,11 @@ class EpisodeFilter(django_filters.FilterSet):
 
 
 class AppointmentFilter(django_filters.FilterSet):
-    clinic = by_external_id("clinic", "clinic")
-    clinician = by_external_id("clinician", "clinician")
-    patient = by_external_id("patient", "patient")
+    clinic = external_id_filter("clinic", "clinic")
+    clinician = external_id_filter("clinician", "clinician")
+    patient = external_id_filter("patient", "patient")
     date = django_filters.DateFilter(field_name="local_date", help_text="The clinic's date.")
-    date_after = django_filters.DateFilter(field_name="local_date", lookup_expr="gte")
-    date_before = django_filters.DateFilter(field_name="local_date", lookup_expr="lte")
+    date_after, date_before = date_range("local_date")
 
     class Meta:
         model = Appointment
@@ -53,11 +45,10 @@ class AppointmentFilter(django_filters.FilterSet):
 
 
 class VisitFilter(django_filters.FilterSet):
-    clinic = by_external_id("clinic", "clinic")
-    clinician = by_external_id("clinician", "clinician")
-    episode = by_external_id("episode", "episode")
-    served_after = django_filters.DateFilter(field_name="date_of_service", lookup_expr="gte")
-    served_before = django_filters.DateFilter(field_name="date_of_service", lookup_expr="lte")
+    clinic = external_id_filter("clinic", "clinic")
+    clinician = external_id_filter("clinician", "clinician")
+    episode = external_id_filter("episode", "episode")
+    served_after, served_before = date_range("date_of_service")
 
     class Meta:
         model = Visit

@@ -6,16 +6,13 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from episodes.models import Appointment, Episode, Referral, Visit
-
-
-def external(source: str, **kwargs) -> serializers.CharField:
-    return serializers.CharField(source=f"{source}.external_id", default=None, **kwargs)
+from ptrevops.api_fields import external_id_field
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    patient = external("patient")
-    clinic = external("clinic")
-    source = external("source")
+    patient = external_id_field("patient")
+    clinic = external_id_field("clinic")
+    source = external_id_field("source")
     source_name = serializers.CharField(source="source.name", default=None)
 
     class Meta:
@@ -33,11 +30,11 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class EpisodeSerializer(serializers.ModelSerializer):
-    patient = external("patient")
-    clinic = external("clinic")
-    referral = external("referral")
-    primary_payer = external("primary_payer")
-    secondary_payer = external("secondary_payer")
+    patient = external_id_field("patient")
+    clinic = external_id_field("clinic")
+    referral = external_id_field("referral")
+    primary_payer = external_id_field("primary_payer")
+    secondary_payer = external_id_field("secondary_payer")
 
     class Meta:
         model = Episode
@@ -56,10 +53,10 @@ class EpisodeSerializer(serializers.ModelSerializer):
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
-    patient = external("patient")
-    clinic = external("clinic")
-    clinician = external("clinician")
-    episode = external("episode")
+    patient = external_id_field("patient")
+    clinic = external_id_field("clinic")
+    clinician = external_id_field("clinician")
+    episode = external_id_field("episode")
 
     class Meta:
         model = Appointment
@@ -80,11 +77,11 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    patient = external("episode.patient")
-    clinic = external("clinic")
-    clinician = external("clinician")
-    episode = external("episode")
-    appointment = external("appointment")
+    patient = external_id_field("episode.patient")
+    clinic = external_id_field("clinic")
+    clinician = external_id_field("clinician")
+    episode = external_id_field("episode")
+    appointment = external_id_field("appointment")
 
     class Meta:
         model = Visit

@@ -6,7 +6,7 @@ from rest_framework import exceptions, permissions, viewsets
 
 from clinics.models import ApiToken
 from clinics.permissions import Capability, role_can
-from clinics.selectors import clinics_visible_to
+from clinics.selectors import clinic_limit
 from clinics.services import actor_identity, audit_record
 from clinics.tokens import api_token_touch
 from ptrevops.tenancy.context import activate_organization
@@ -102,8 +102,6 @@ class ClinicScopedReadOnlyViewSet(AuditedReadsMixin, OrganizationReadOnlyViewSet
 
     def build_queryset(self):
         rows = self.model.objects.prefetch_related(*self.related)
-        membership = self.request.membership
-        if membership is not None and not membership.all_clinics:
-            visible = clinics_visible_to(membership).values("pk")
-            rows = rows.filter(**{f"{self.clinic_field}__in": visible})
+        if (limit := clinic_limit(self.request.membership)) is not None:
+            rows = rows.filter(**{f"{self.clinic_field}__in": limit})
         return rows
